@@ -1,0 +1,333 @@
+//! The intermediate representation: plain data, no tokens, no I/O. Every name is stored twice,
+//! as found on the wire and as the Rust identifier made from it.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Index of a type in [`Api::types`]: its Rust name, unique in the models module.
+pub type TypeId = String;
+
+/// Everything the emitters need to write the client.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL; the client's default base URL.
+    pub server_url: Option<String>,
+    /// Bearer auth is declared and required by default.
+    pub bearer_auth: bool,
+    /// The spec's retry policy (`x-speakeasy-retries`), if any.
+    pub retries: Option<Retries>,
+    /// Selected tags, in the order they were asked for.
+    pub tags: Vec<Tag>,
+    /// Every type reachable from the selected operations, by Rust name.
+    pub types: BTreeMap<TypeId, TypeDef>,
+}
+
+/// Retry policy from `x-speakeasy-retries`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Retries {
+    /// Milliseconds before the first retry.
+    pub initial_interval_ms: u64,
+    /// Upper bound of one wait, in milliseconds.
+    pub max_interval_ms: u64,
+    /// Give up once this many milliseconds have passed.
+    pub max_elapsed_ms: u64,
+    /// Growth factor between waits.
+    pub exponent: f64,
+    /// Statuses worth retrying.
+    pub statuses: Vec<StatusMatch>,
+    /// Retry connection errors and timeouts too.
+    pub connection_errors: bool,
+}
+
+/// A response status as a spec names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    /// One code, e.g. 409.
+    Code(u16),
+    /// A class, e.g. 5 for `5XX`.
+    Range(u16),
+    /// `default`: every status not listed otherwise.
+    Default,
+}
+
+/// One tag: a sub-client with its operations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tag {
+    /// The tag as written in the spec (`OAuth`).
+    pub name: String,
+    /// Module and accessor name (`oauth`).
+    pub module: String,
+    /// Sub-client type name (`OAuth`).
+    pub client: String,
+    /// The tag's description.
+    pub description: Option<String>,
+    /// Operations in path order, then method order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// `operationId`, or the method + path when there is none.
+    pub id: String,
+    /// Method name on the sub-client.
+    pub rust_name: String,
+    /// Name of the operation's error enum.
+    pub error_name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template, e.g. `/auth/keys/{id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// The operation is deprecated.
+    pub deprecated: bool,
+    /// Whether an API key is required (false when `security: []`).
+    pub needs_auth: bool,
+    /// Path, query and header parameters, in spec order.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// The success response (the lowest 2XX).
+    pub success: Response,
+    /// Error responses, in status order.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Argument name in Rust.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required parameters are method arguments; optional ones are builder setters.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyKind {
+    /// `application/json` (and `+json`).
+    Json,
+    /// `text/*`.
+    Text,
+    /// Anything else, sent or received as bytes.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    /// The media type, e.g. `application/json`.
+    pub content_type: String,
+    /// Encoding.
+    pub kind: BodyKind,
+    /// The Rust type of the body.
+    pub ty: TypeRef,
+    /// `requestBody.required`.
+    pub required: bool,
+    /// The media type's example.
+    pub example: Option<serde_json::Value>,
+}
+
+/// The success response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// Status code.
+    pub status: StatusMatch,
+    /// `description`.
+    pub description: String,
+    /// Media type, when there is a body.
+    pub content_type: Option<String>,
+    /// Decoding.
+    pub kind: BodyKind,
+    /// The Rust type of the body (`()` when there is none).
+    pub ty: Option<TypeRef>,
+    /// The media type's example.
+    pub example: Option<serde_json::Value>,
+}
+
+/// A documented error status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorResponse {
+    /// The variant in the operation's error enum.
+    pub variant: String,
+    /// The response as documented.
+    pub response: Response,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TypeRef {
+    /// A scalar.
+    Primitive(Primitive),
+    /// A generated type.
+    Named(TypeId),
+    /// A list.
+    Array(Box<TypeRef>),
+    /// A map from string keys.
+    Map(Box<TypeRef>),
+}
+
+/// Scalars and the well-known types formats map to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Primitive {
+    /// `string`.
+    String,
+    /// `string`, `format: date-time`.
+    DateTime,
+    /// `string`, `format: date`.
+    Date,
+    /// `string`, `format: uuid`.
+    Uuid,
+    /// `string`, `format: uri`.
+    Url,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer`.
+    I64,
+    /// `number` with `format: float`.
+    F32,
+    /// `number`.
+    F64,
+    /// `boolean`.
+    Bool,
+    /// Anything: arbitrary JSON.
+    Json,
+    /// Raw bytes of a non-JSON, non-text body.
+    Bytes,
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeDef {
+    /// Rust name (also the key in [`Api::types`]).
+    pub rust_name: String,
+    /// The component name or the place the type was found, for docs.
+    pub origin: String,
+    /// `description` (or `title`).
+    pub description: Option<String>,
+    /// `example`.
+    pub example: Option<serde_json::Value>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties` kept in a flattened map of this type.
+        additional: Option<TypeRef>,
+    },
+    /// An open enum of strings or integers.
+    Enum {
+        /// Known values, in spec order.
+        variants: Vec<Variant>,
+    },
+    /// A union (`oneOf`/`anyOf`), tried in order.
+    Union {
+        /// One variant per branch.
+        variants: Vec<UnionVariant>,
+    },
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Field name in Rust.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `null` is a valid value.
+    pub nullable: bool,
+    /// The type contains itself through this field: boxed.
+    pub boxed: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// `example`.
+    pub example: Option<serde_json::Value>,
+    /// Constraints checked before sending.
+    pub constraints: Constraints,
+    /// `deprecated`.
+    pub deprecated: bool,
+}
+
+/// Value constraints a client checks before sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    /// No constraint is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A known enum value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variant {
+    /// The value on the wire.
+    pub wire: serde_json::Value,
+    /// Variant name in Rust.
+    pub rust_name: String,
+}
+
+/// A branch of a union.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionVariant {
+    /// Variant name in Rust.
+    pub rust_name: String,
+    /// Its payload.
+    pub ty: TypeRef,
+}

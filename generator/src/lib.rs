@@ -1,0 +1,44 @@
+//! Generates the `openrouter` Rust client crate from an OpenAPI document.
+//!
+//! The stages, one module each: [`load`] → [`normalize`] → [`lower`] → [`emit`]; [`write`]
+//! decides which files on disk are stale and replaces them. [`generate`] runs the first four.
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod normalize;
+pub mod write;
+
+pub use diag::{Diagnostic, Error, ErrorKind};
+pub use emit::GeneratedFile;
+
+use std::path::PathBuf;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The OpenAPI document (YAML or JSON, 3.0 or 3.1).
+    pub spec: PathBuf,
+    /// How the spec is named in errors and in the header of every file, e.g. `spec/openrouter.yaml`.
+    pub spec_display: String,
+    /// Tags whose operations are generated, in this order.
+    pub tags: Vec<String>,
+}
+
+/// Runs load → normalize → lower → emit and returns every file of the crate, in path order.
+pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+    let file = config.spec_display.as_str();
+    let value = load::load(&config.spec, file)?;
+    let api = lower_value(value, &config.tags, file)?;
+    emit::emit(&api, file)
+}
+
+/// Normalizes and lowers an already loaded document: the stages between load and emit.
+pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Result<ir::Api, Error> {
+    let value = normalize::normalize(value, file)?;
+    let doc = normalize::to_openapi(value, file)?;
+    lower::lower(&doc, tags, file)
+}

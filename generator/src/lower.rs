@@ -1,0 +1,731 @@
+//! Stage 3: select the operations of the requested tags, follow their `$ref`s, name
+//! everything, and build the plain-data IR.
+
+use crate::diag::{pointer_segment, Collector, Diagnostic, Error, ErrorKind};
+use crate::ir::*;
+use crate::names::{sanitize, Case, Scope};
+use openapiv3::{
+    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the IR for the operations tagged with one of `tags`.
+pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
+    check_tags(doc, tags, file)?;
+    let mut cx = Lowerer::new(doc, file);
+    let mut out_tags = Vec::new();
+    let mut modules = Scope::with_reserved(&["models", "client", "error", "request", "retry", "nullable", "decode"]);
+    for tag in tags {
+        let module = modules.unique(tag, Case::Module);
+        let description = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
+        let mut methods = Scope::default();
+        let mut operations = Vec::new();
+        for (path, method, op) in doc.operations() {
+            if !op.tags.iter().any(|t| t == tag) {
+                continue;
+            }
+            let at = format!("/paths/{}/{method}", pointer_segment(path));
+            if let Some(o) = cx.operation(path, method, op, &at, &mut methods) {
+                operations.push(o);
+            }
+        }
+        out_tags.push(Tag {
+            name: tag.clone(),
+            client: sanitize(tag, Case::Pascal),
+            module,
+            description,
+            operations,
+        });
+    }
+    let api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        server_url: doc.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+        bearer_auth: bearer_auth(doc),
+        retries: cx.retries(doc.extensions.get("x-speakeasy-retries"), "/x-speakeasy-retries"),
+        tags: out_tags,
+        types: std::mem::take(&mut cx.types),
+    };
+    cx.diags.finish(api)
+}
+
+fn check_tags(doc: &OpenAPI, tags: &[String], file: &str) -> Result<(), Error> {
+    let mut known: Vec<String> = doc.tags.iter().map(|t| t.name.clone()).collect();
+    for (_, _, op) in doc.operations() {
+        for t in &op.tags {
+            if !known.contains(t) {
+                known.push(t.clone());
+            }
+        }
+    }
+    let missing: Vec<Diagnostic> = tags
+        .iter()
+        .filter(|t| !known.contains(t))
+        .map(|t| Diagnostic {
+            file: file.to_owned(),
+            location: Some("#/tags".into()),
+            message: format!("the document has no tag `{t}`"),
+            hint: Some(format!("tags in this document: {}", known.join(", "))),
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error { kind: ErrorKind::Usage, diagnostics: missing })
+    }
+}
+
+fn bearer_auth(doc: &OpenAPI) -> bool {
+    let Some(components) = &doc.components else { return false };
+    components.security_schemes.values().any(|s| {
+        matches!(s, ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer"))
+    })
+}
+
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    diags: Collector,
+    types: BTreeMap<TypeId, TypeDef>,
+    type_names: Scope,
+    /// Component schema name → Rust name, fixed up front so names do not depend on visit order.
+    component_names: BTreeMap<String, TypeId>,
+    /// Components being lowered right now: a reference back to one of them is a cycle.
+    in_progress: Vec<TypeId>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a OpenAPI, file: &str) -> Self {
+        let mut type_names = Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Request", "RetryPolicy", "Nullable"]);
+        let mut component_names = BTreeMap::new();
+        if let Some(c) = &doc.components {
+            for name in c.schemas.keys() {
+                component_names.insert(name.clone(), type_names.unique(name, Case::Pascal));
+            }
+        }
+        Self { doc, diags: Collector::new(file), types: BTreeMap::new(), type_names, component_names, in_progress: Vec::new() }
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &openapiv3::Operation,
+        at: &str,
+        methods: &mut Scope,
+    ) -> Option<Operation> {
+        let fallback = format!("{method} {path}");
+        let id = op.operation_id.clone().unwrap_or_else(|| fallback.clone());
+        let name_source = op
+            .extensions
+            .get("x-speakeasy-name-override")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| id.clone());
+        let rust_name = sanitize(&name_source, Case::Snake);
+        if !methods.is_free(&rust_name) {
+            self.diags.error(at, format!("two operations of this tag are both named `{rust_name}` in Rust"));
+            return None;
+        }
+        methods.unique(&rust_name, Case::Snake);
+        let prefix = sanitize(&id, Case::Pascal);
+
+        let mut params = Vec::new();
+        let mut arg_names = Scope::with_reserved(&["body", "self"]);
+        for (i, p) in op.parameters.iter().enumerate() {
+            let at = format!("{at}/parameters/{i}");
+            if let Some(p) = self.param(p, &prefix, &at, &mut arg_names) {
+                params.push(p);
+            }
+        }
+        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
+
+        let mut success = None;
+        let mut errors = Vec::new();
+        let mut variants = Scope::default();
+        let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(s, r)| (match s { StatusCode::Code(c) => StatusMatch::Code(*c), StatusCode::Range(r) => StatusMatch::Range(*r) }, r))
+            .collect();
+        if let Some(d) = &op.responses.default {
+            statuses.push((StatusMatch::Default, d));
+        }
+        statuses.sort_by_key(|(s, _)| *s);
+        for (status, response) in statuses {
+            let key = match status {
+                StatusMatch::Code(c) => c.to_string(),
+                StatusMatch::Range(r) => format!("{r}XX"),
+                StatusMatch::Default => "default".into(),
+            };
+            let at = format!("{at}/responses/{key}");
+            let is_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
+            if is_success {
+                if success.is_none() {
+                    success = self.response(response, status, &format!("{prefix}Response"), &at);
+                }
+                continue;
+            }
+            if matches!(status, StatusMatch::Code(100..=399) | StatusMatch::Range(1..=3)) {
+                continue;
+            }
+            let variant = variants.unique(&status_variant(status), Case::Pascal);
+            if let Some(response) = self.response(response, status, &format!("{prefix}{variant}Response"), &at) {
+                errors.push(ErrorResponse { variant, response });
+            }
+        }
+        let success = success.unwrap_or(Response {
+            status: StatusMatch::Code(200),
+            description: String::new(),
+            content_type: None,
+            kind: BodyKind::Empty,
+            ty: None,
+            example: None,
+        });
+        let needs_auth = match &op.security {
+            Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
+            None => self.doc.security.as_ref().is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty())),
+        };
+        Some(Operation {
+            id,
+            error_name: format!("{}Error", sanitize(&name_source, Case::Pascal)),
+            rust_name,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            needs_auth,
+            params,
+            body,
+            success,
+            errors,
+        })
+    }
+
+    fn param(&mut self, p: &ReferenceOr<Parameter>, prefix: &str, at: &str, names: &mut Scope) -> Option<Param> {
+        let (p, at) = match p {
+            ReferenceOr::Item(p) => (p, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = self.local_ref(reference, "parameters", at)?;
+                let found = self.doc.components.as_ref().and_then(|c| c.parameters.get(&name));
+                match found {
+                    Some(ReferenceOr::Item(p)) => (p, format!("/components/parameters/{}", pointer_segment(&name))),
+                    _ => {
+                        self.diags.error(at, format!("`{reference}` does not point to a parameter"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let location = match p {
+            Parameter::Path { .. } => ParamLocation::Path,
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => {
+                self.diags.error(&at, "cookie parameters are not supported");
+                return None;
+            }
+        };
+        let data = p.parameter_data_ref();
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let hint = format!("{prefix}{}", sanitize(&data.name, Case::Pascal));
+                self.schema_type(s, &hint, &format!("{at}/schema")).0
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
+        };
+        Some(Param {
+            rust_name: names.unique(&data.name, Case::Snake),
+            wire_name: data.name.clone(),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            description: data.description.clone(),
+        })
+    }
+
+    fn request_body(&mut self, b: &ReferenceOr<RequestBody>, prefix: &str, at: &str) -> Option<Body> {
+        let (b, at) = match b {
+            ReferenceOr::Item(b) => (b, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = self.local_ref(reference, "requestBodies", at)?;
+                match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(&name)) {
+                    Some(ReferenceOr::Item(b)) => (b, format!("/components/requestBodies/{}", pointer_segment(&name))),
+                    _ => {
+                        self.diags.error(at, format!("`{reference}` does not point to a request body"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let (content_type, media) = pick_media(&b.content)?;
+        let kind = body_kind(content_type);
+        let at = format!("{at}/content/{}", pointer_segment(content_type));
+        let ty = match (&media.schema, kind) {
+            (Some(s), BodyKind::Json) => self.schema_type(s, &format!("{prefix}Request"), &format!("{at}/schema")).0,
+            (_, BodyKind::Text) => TypeRef::Primitive(Primitive::String),
+            (None, BodyKind::Json) => TypeRef::Primitive(Primitive::Json),
+            _ => TypeRef::Primitive(Primitive::Bytes),
+        };
+        Some(Body {
+            content_type: content_type.to_owned(),
+            kind,
+            ty,
+            required: b.required,
+            example: media.example.clone(),
+        })
+    }
+
+    fn response(
+        &mut self,
+        r: &ReferenceOr<openapiv3::Response>,
+        status: StatusMatch,
+        hint: &str,
+        at: &str,
+    ) -> Option<Response> {
+        let (r, at) = match r {
+            ReferenceOr::Item(r) => (r, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = self.local_ref(reference, "responses", at)?;
+                match self.doc.components.as_ref().and_then(|c| c.responses.get(&name)) {
+                    Some(ReferenceOr::Item(r)) => (r, format!("/components/responses/{}", pointer_segment(&name))),
+                    _ => {
+                        self.diags.error(at, format!("`{reference}` does not point to a response"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let Some((content_type, media)) = pick_media(&r.content) else {
+            return Some(Response {
+                status,
+                description: r.description.clone(),
+                content_type: None,
+                kind: BodyKind::Empty,
+                ty: None,
+                example: None,
+            });
+        };
+        let kind = body_kind(content_type);
+        let at = format!("{at}/content/{}", pointer_segment(content_type));
+        let ty = match (&media.schema, kind) {
+            (Some(s), BodyKind::Json) => self.schema_type(s, hint, &format!("{at}/schema")).0,
+            (None, BodyKind::Json) => TypeRef::Primitive(Primitive::Json),
+            (_, BodyKind::Text) => TypeRef::Primitive(Primitive::String),
+            _ => TypeRef::Primitive(Primitive::Bytes),
+        };
+        Some(Response {
+            status,
+            description: r.description.clone(),
+            content_type: Some(content_type.to_owned()),
+            kind,
+            ty: Some(ty),
+            example: media.example.clone(),
+        })
+    }
+
+    /// The name a local `$ref` points to in `components/<section>`, or an error.
+    fn local_ref(&mut self, reference: &str, section: &str, at: &str) -> Option<String> {
+        let prefix = format!("#/components/{section}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) if !name.contains('/') => Some(name.replace("~1", "/").replace("~0", "~")),
+            _ if !reference.starts_with('#') => {
+                self.diags.error(at, format!("`$ref: {reference}` points into another file or URL; only references within the document are supported yet"));
+                None
+            }
+            _ => {
+                self.diags.error(at, format!("`$ref: {reference}` must point into `#/components/{section}/`"));
+                None
+            }
+        }
+    }
+
+    /// The Rust type of a schema, and whether `null` is allowed. Inline objects, enums and
+    /// unions become named types called `hint`.
+    fn schema_type(&mut self, s: &ReferenceOr<Schema>, hint: &str, at: &str) -> (TypeRef, bool) {
+        match s {
+            ReferenceOr::Reference { reference } => (self.component(reference, at), false),
+            ReferenceOr::Item(s) => self.inline(s, hint, at),
+        }
+    }
+
+    fn schema_type_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, hint: &str, at: &str) -> (TypeRef, bool) {
+        match s {
+            ReferenceOr::Reference { reference } => (self.component(reference, at), false),
+            ReferenceOr::Item(s) => self.inline(s, hint, at),
+        }
+    }
+
+    /// The type of a component schema, lowered on first use.
+    fn component(&mut self, reference: &str, at: &str) -> TypeRef {
+        let json = TypeRef::Primitive(Primitive::Json);
+        let Some(name) = self.local_ref(reference, "schemas", at) else { return json };
+        let Some(id) = self.component_names.get(&name).cloned() else {
+            self.diags.error(at, format!("`$ref: {reference}` points to a schema the document does not define"));
+            return json;
+        };
+        if self.types.contains_key(&id) || self.in_progress.contains(&id) {
+            return TypeRef::Named(id);
+        }
+        let Some(ReferenceOr::Item(schema)) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) else {
+            // A component that is itself a `$ref`: follow it.
+            if let Some(ReferenceOr::Reference { reference: next }) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                if next != reference {
+                    let next = next.clone();
+                    return self.component(&next, &format!("/components/schemas/{}", pointer_segment(&name)));
+                }
+            }
+            self.diags.error(at, format!("`$ref: {reference}` cannot be resolved"));
+            return json;
+        };
+        let at = format!("/components/schemas/{}", pointer_segment(&name));
+        self.in_progress.push(id.clone());
+        let kind = self.type_kind(schema, &id, &at);
+        self.in_progress.pop();
+        match kind {
+            Some(kind) => {
+                self.insert_type(&id, &name, schema, kind);
+                TypeRef::Named(id)
+            }
+            None => {
+                // Not an object/enum/union: the component is another name for a plain type.
+                let (ty, _) = self.inline(schema, &id, &at);
+                self.insert_type(&id, &name, schema, TypeKind::Alias(ty));
+                TypeRef::Named(id)
+            }
+        }
+    }
+
+    fn insert_type(&mut self, id: &str, origin: &str, schema: &Schema, kind: TypeKind) {
+        self.types.insert(
+            id.to_owned(),
+            TypeDef {
+                rust_name: id.to_owned(),
+                origin: origin.to_owned(),
+                description: schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()),
+                example: schema.schema_data.example.clone(),
+                kind,
+            },
+        );
+    }
+
+    /// An inline schema's type; objects, enums and unions become a new named type.
+    fn inline(&mut self, s: &Schema, hint: &str, at: &str) -> (TypeRef, bool) {
+        let nullable = s.schema_data.nullable;
+        if let SchemaKind::AllOf { all_of } = &s.schema_kind {
+            if let [only] = all_of.as_slice() {
+                let (ty, inner_nullable) = self.schema_type(only, hint, &format!("{at}/allOf/0"));
+                return (ty, nullable || inner_nullable);
+            }
+        }
+        if let Some(p) = primitive(s) {
+            return (TypeRef::Primitive(p), nullable);
+        }
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => {
+                let item = match &a.items {
+                    Some(items) => self.schema_type_boxed(items, &format!("{hint}Item"), &format!("{at}/items")).0,
+                    None => TypeRef::Primitive(Primitive::Json),
+                };
+                return (TypeRef::Array(Box::new(item)), nullable);
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                let value = match &o.additional_properties {
+                    Some(AdditionalProperties::Schema(v)) => {
+                        self.schema_type(v, &format!("{hint}Value"), &format!("{at}/additionalProperties")).0
+                    }
+                    _ => TypeRef::Primitive(Primitive::Json),
+                };
+                return (TypeRef::Map(Box::new(value)), nullable);
+            }
+            _ => {}
+        }
+        let id = self.type_names.unique(hint, Case::Pascal);
+        self.in_progress.push(id.clone());
+        let kind = self.type_kind(s, &id, at);
+        self.in_progress.pop();
+        match kind {
+            Some(kind) => {
+                self.insert_type(&id, at, s, kind);
+                (TypeRef::Named(id), nullable)
+            }
+            None => (TypeRef::Primitive(Primitive::Json), nullable),
+        }
+    }
+
+    /// The shape of a named type, or `None` when the schema is a plain (primitive, list,
+    /// map) type.
+    fn type_kind(&mut self, s: &Schema, id: &str, at: &str) -> Option<TypeKind> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => Some(TypeKind::Enum {
+                variants: enum_variants(t.enumeration.iter().flatten().map(|v| Value::String(v.clone()))),
+            }),
+            SchemaKind::Type(Type::Integer(t)) if !t.enumeration.is_empty() => Some(TypeKind::Enum {
+                variants: enum_variants(t.enumeration.iter().flatten().map(|v| Value::from(*v))),
+            }),
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                let mut names = Scope::default();
+                let mut fields = Vec::new();
+                for (wire, prop) in &o.properties {
+                    let at = format!("{at}/properties/{}", pointer_segment(wire));
+                    let hint = format!("{id}{}", sanitize(wire, Case::Pascal));
+                    let (ty, nullable) = self.schema_type_boxed(prop, &hint, &at);
+                    let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
+                    let data = match prop {
+                        ReferenceOr::Item(p) => Some(p.as_ref()),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    fields.push(Field {
+                        rust_name: names.unique(wire, Case::Snake),
+                        wire_name: wire.clone(),
+                        ty,
+                        required: o.required.contains(wire),
+                        nullable,
+                        boxed,
+                        description: data.and_then(|d| d.schema_data.description.clone()),
+                        example: data.and_then(|d| d.schema_data.example.clone()),
+                        constraints: data.map(constraints).unwrap_or_default(),
+                        deprecated: data.is_some_and(|d| d.schema_data.deprecated),
+                    });
+                }
+                let additional = match &o.additional_properties {
+                    Some(AdditionalProperties::Any(true)) => Some(TypeRef::Primitive(Primitive::Json)),
+                    Some(AdditionalProperties::Schema(v)) => {
+                        Some(self.schema_type(v, &format!("{id}Value"), &format!("{at}/additionalProperties")).0)
+                    }
+                    _ => None,
+                };
+                Some(TypeKind::Struct { fields, additional })
+            }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let mut names = Scope::default();
+                let mut variants = Vec::new();
+                for (i, b) in branches.iter().enumerate() {
+                    let label = match b {
+                        ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
+                        ReferenceOr::Item(b) => branch_label(b, i),
+                    };
+                    let rust_name = names.unique(&label, Case::Pascal);
+                    let (ty, _) = self.schema_type(b, &format!("{id}{rust_name}"), &format!("{at}/{key}/{i}"));
+                    variants.push(UnionVariant { rust_name, ty });
+                }
+                Some(TypeKind::Union { variants })
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(all_of, id, at),
+            SchemaKind::Not { .. } => {
+                self.diags.error(at, "`not` schemas are not supported");
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `allOf` of objects: one struct with every branch's properties.
+    fn merge_all_of(&mut self, all_of: &[ReferenceOr<Schema>], id: &str, at: &str) -> Option<TypeKind> {
+        let mut merged = openapiv3::ObjectType::default();
+        for (i, branch) in all_of.iter().enumerate() {
+            let schema = match branch {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { reference } => {
+                    let name = self.local_ref(reference, "schemas", &format!("{at}/allOf/{i}"))?;
+                    match self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                        Some(ReferenceOr::Item(s)) => Some(s),
+                        _ => None,
+                    }
+                }
+            };
+            match schema.map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(o))) => {
+                    for (k, v) in &o.properties {
+                        merged.properties.insert(k.clone(), v.clone());
+                    }
+                    merged.required.extend(o.required.iter().cloned());
+                }
+                _ => {
+                    self.diags.error(&format!("{at}/allOf/{i}"), "`allOf` is supported only when every branch is an object");
+                    return None;
+                }
+            }
+        }
+        let schema = Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Type(Type::Object(merged)),
+        };
+        self.type_kind(&schema, id, at)
+    }
+
+    fn retries(&mut self, value: Option<&Value>, at: &str) -> Option<Retries> {
+        let v = value?;
+        if v.get("strategy").and_then(Value::as_str) != Some("backoff") {
+            self.diags.error(at, "only the `backoff` retry strategy is supported");
+            return None;
+        }
+        let ms = |key: &str, default: u64| v["backoff"].get(key).and_then(Value::as_u64).unwrap_or(default);
+        let mut statuses = Vec::new();
+        for (i, s) in v.get("statusCodes").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let text = match s {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let upper = text.to_ascii_uppercase();
+            let parsed = if let Some(class) = upper.strip_suffix("XX") {
+                class.parse::<u16>().ok().filter(|c| (1..=5).contains(c)).map(StatusMatch::Range)
+            } else {
+                upper.parse::<u16>().ok().filter(|c| (100..=599).contains(c)).map(StatusMatch::Code)
+            };
+            match parsed {
+                Some(p) => statuses.push(p),
+                None => self.diags.error(&format!("{at}/statusCodes/{i}"), format!("`{text}` is not a status code or range")),
+            }
+        }
+        Some(Retries {
+            initial_interval_ms: ms("initialInterval", 500),
+            max_interval_ms: ms("maxInterval", 60_000),
+            max_elapsed_ms: ms("maxElapsedTime", 3_600_000),
+            exponent: v["backoff"].get("exponent").and_then(Value::as_f64).unwrap_or(1.5),
+            statuses,
+            connection_errors: v.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+}
+
+/// JSON first, then text, then anything.
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    let by = |pred: &dyn Fn(&str) -> bool| content.iter().find(|(k, _)| pred(k)).map(|(k, v)| (k.as_str(), v));
+    by(&|k| body_kind(k) == BodyKind::Json)
+        .or_else(|| by(&|k| body_kind(k) == BodyKind::Text))
+        .or_else(|| content.first().map(|(k, v)| (k.as_str(), v)))
+}
+
+fn body_kind(content_type: &str) -> BodyKind {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        BodyKind::Json
+    } else if essence.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Bytes
+    }
+}
+
+/// Scalars, with formats mapped to well-known types.
+fn primitive(s: &Schema) -> Option<Primitive> {
+    use VariantOrUnknownOrEmpty::{Empty, Item, Unknown};
+    Some(match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => match &t.format {
+            Item(StringFormat::DateTime) => Primitive::DateTime,
+            Item(StringFormat::Date) => Primitive::Date,
+            Unknown(f) if f == "uuid" => Primitive::Uuid,
+            Unknown(f) if f == "uri" || f == "url" => Primitive::Url,
+            Item(_) | Unknown(_) | Empty => Primitive::String,
+        },
+        SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => match &t.format {
+            Item(openapiv3::IntegerFormat::Int32) => Primitive::I32,
+            _ => Primitive::I64,
+        },
+        SchemaKind::Type(Type::Number(t)) => match &t.format {
+            Item(openapiv3::NumberFormat::Float) => Primitive::F32,
+            _ => Primitive::F64,
+        },
+        SchemaKind::Type(Type::Boolean(_)) => Primitive::Bool,
+        SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => Primitive::Json,
+        _ => return None,
+    })
+}
+
+fn constraints(s: &Schema) -> Constraints {
+    let mut c = Constraints::default();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            c.min_length = t.min_length;
+            c.max_length = t.max_length;
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            c.minimum = t.minimum.map(|m| (m, t.exclusive_minimum));
+            c.maximum = t.maximum.map(|m| (m, t.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            c.minimum = t.minimum.map(|m| (m as f64, t.exclusive_minimum));
+            c.maximum = t.maximum.map(|m| (m as f64, t.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            c.min_items = t.min_items;
+            c.max_items = t.max_items;
+        }
+        _ => {}
+    }
+    c
+}
+
+fn enum_variants(values: impl Iterator<Item = Value>) -> Vec<Variant> {
+    let mut names = Scope::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .filter(|v| seen.insert(v.to_string()))
+        .map(|wire| {
+            let label = match &wire {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Variant { rust_name: names.unique(&label, Case::Pascal), wire }
+        })
+        .collect()
+}
+
+fn branch_label(s: &Schema, i: usize) -> String {
+    if let Some(title) = &s.schema_data.title {
+        return title.clone();
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String".into(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "Number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+        SchemaKind::Type(Type::Array(_)) => "Array".into(),
+        SchemaKind::Type(Type::Object(_)) => "Object".into(),
+        _ => format!("Variant{i}"),
+    }
+}
+
+/// The error-enum variant for a status: its reason phrase in Rust case.
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Other".into(),
+        StatusMatch::Code(c) => reason(c).map(str::to_owned).unwrap_or_else(|| format!("Status{c}")),
+    }
+}
+
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        524 => "OriginTimeout",
+        529 => "Overloaded",
+        _ => return None,
+    })
+}

@@ -1,0 +1,518 @@
+//! Stage 2: rewrite OpenAPI 3.1 constructs into the 3.0 shape `openapiv3` deserializes, then
+//! deserialize. Each rewrite is one small function on one schema object; the walk visits
+//! only places that hold schemas, so a property *named* `const` or `type` is never rewritten.
+
+use crate::diag::{pointer_segment, Collector, Error};
+use serde_json::{json, Map, Value};
+
+type Schema = Map<String, Value>;
+
+/// Rewrites every schema of `doc` into the 3.0 shape; errors name the JSON pointer.
+pub fn normalize(mut doc: Value, file: &str) -> Result<Value, Error> {
+    let mut c = Collector::new(file);
+    if let Some(root) = doc.as_object_mut() {
+        // 3.1 makes `paths` optional; openapiv3 does not.
+        root.entry("paths").or_insert_with(|| json!({}));
+        for_each_schema_root(root, &mut c);
+    }
+    c.finish(doc)
+}
+
+/// Deserializes a normalized document; a shape `openapiv3` rejects is reported at its pointer.
+pub fn to_openapi(doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        let message = e.into_inner().to_string();
+        Error::spec(file, Some(format!("#{pointer}")), format!("not a valid OpenAPI document here: {message}"))
+    })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&pointer_segment(key)),
+            Segment::Enum { variant } => out.push_str(&pointer_segment(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Finds every place the OpenAPI object model allows a schema and normalizes it.
+fn for_each_schema_root(root: &mut Map<String, Value>, c: &mut Collector) {
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            let at = format!("/paths/{}", pointer_segment(path));
+            visit_parameters(item.get_mut("parameters"), &format!("{at}/parameters"), c);
+            for method in METHODS {
+                let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else { continue };
+                let at = format!("{at}/{method}");
+                visit_parameters(op.get_mut("parameters"), &format!("{at}/parameters"), c);
+                if let Some(body) = op.get_mut("requestBody") {
+                    visit_content(body.get_mut("content"), &format!("{at}/requestBody/content"), c);
+                }
+                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    for (status, response) in responses.iter_mut() {
+                        visit_response(response, &format!("{at}/responses/{status}"), c);
+                    }
+                }
+            }
+        }
+    }
+    let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else { return };
+    for (kind, entries) in components.iter_mut() {
+        let Some(entries) = entries.as_object_mut() else { continue };
+        for (name, entry) in entries.iter_mut() {
+            let at = format!("/components/{kind}/{}", pointer_segment(name));
+            match kind.as_str() {
+                "schemas" => visit_schema(entry, &at, c),
+                "parameters" | "headers" => visit_parameter(entry, &at, c),
+                "requestBodies" => visit_content(entry.get_mut("content"), &format!("{at}/content"), c),
+                "responses" => visit_response(entry, &at, c),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn visit_parameters(params: Option<&mut Value>, at: &str, c: &mut Collector) {
+    if let Some(params) = params.and_then(Value::as_array_mut) {
+        for (i, p) in params.iter_mut().enumerate() {
+            visit_parameter(p, &format!("{at}/{i}"), c);
+        }
+    }
+}
+
+fn visit_parameter(param: &mut Value, at: &str, c: &mut Collector) {
+    if let Some(schema) = param.get_mut("schema") {
+        visit_schema(schema, &format!("{at}/schema"), c);
+    }
+    visit_content(param.get_mut("content"), &format!("{at}/content"), c);
+}
+
+fn visit_response(response: &mut Value, at: &str, c: &mut Collector) {
+    visit_content(response.get_mut("content"), &format!("{at}/content"), c);
+    if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+        for (name, h) in headers.iter_mut() {
+            visit_parameter(h, &format!("{at}/headers/{}", pointer_segment(name)), c);
+        }
+    }
+}
+
+fn visit_content(content: Option<&mut Value>, at: &str, c: &mut Collector) {
+    if let Some(content) = content.and_then(Value::as_object_mut) {
+        for (media, m) in content.iter_mut() {
+            if let Some(schema) = m.get_mut("schema") {
+                visit_schema(schema, &format!("{at}/{}/schema", pointer_segment(media)), c);
+            }
+        }
+    }
+}
+
+/// The rules, in the order they must run on one schema (later ones rely on earlier ones).
+const RULES: &[fn(&mut Schema, &str, &mut Collector)] = &[
+    ref_with_siblings,
+    type_array,
+    null_type,
+    enum_null,
+    const_to_enum,
+    examples_to_example,
+    numeric_exclusive_bounds,
+    null_branches,
+    ignored_properties,
+    unsupported_keywords,
+];
+
+/// Normalizes one schema, then the schemas it contains.
+fn visit_schema(schema: &mut Value, at: &str, c: &mut Collector) {
+    let Some(map) = schema.as_object_mut() else {
+        if !schema.is_boolean() {
+            c.error(at, "a schema must be a mapping");
+        }
+        return;
+    };
+    for rule in RULES {
+        rule(map, at, c);
+    }
+    for key in ["properties"] {
+        if let Some(props) = map.get_mut(key).and_then(Value::as_object_mut) {
+            for (name, p) in props.iter_mut() {
+                visit_schema(p, &format!("{at}/{key}/{}", pointer_segment(name)), c);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = map.get_mut(key) {
+            if child.is_object() {
+                visit_schema(child, &format!("{at}/{key}"), c);
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, s) in list.iter_mut().enumerate() {
+                visit_schema(s, &format!("{at}/{key}/{i}"), c);
+            }
+        }
+    }
+}
+
+/// `{$ref, description, ...}` → `{allOf: [{$ref}], description, ...}`: 3.0 ignores siblings of
+/// `$ref`, 3.1 keeps them; wrapping keeps the docs and `nullable`.
+fn ref_with_siblings(s: &mut Schema, _: &str, _: &mut Collector) {
+    if s.len() > 1 {
+        if let Some(reference) = s.remove("$ref") {
+            s.insert("allOf".into(), json!([{ "$ref": reference }]));
+        }
+    }
+}
+
+/// Keywords that only make sense for one `type`, so a multi-type schema can be split.
+fn keywords_of(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "string" => &["format", "pattern", "minLength", "maxLength"],
+        "number" | "integer" => &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        _ => &[],
+    }
+}
+
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array", "null"];
+
+/// `type: [T, 'null']` → `type: T, nullable: true`; `type: [A, B]` → `anyOf: [{type: A}, {type: B}]`.
+fn type_array(s: &mut Schema, at: &str, c: &mut Collector) {
+    let Some(Value::Array(types)) = s.get("type") else {
+        if let Some(Value::String(t)) = s.get("type") {
+            if !TYPES.contains(&t.as_str()) {
+                c.error(&format!("{at}/type"), format!("unknown type `{t}`"));
+            }
+        }
+        return;
+    };
+    let mut names = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        match t.as_str() {
+            Some(t) if TYPES.contains(&t) => names.push(t.to_owned()),
+            _ => {
+                c.error(&format!("{at}/type/{i}"), format!("unknown type {t}"));
+                return;
+            }
+        }
+    }
+    s.remove("type");
+    if names.iter().any(|t| t == "null") {
+        s.insert("nullable".into(), Value::Bool(true));
+        names.retain(|t| t != "null");
+    }
+    names.dedup();
+    match names.as_slice() {
+        [] => {}
+        [one] => {
+            s.insert("type".into(), Value::String(one.clone()));
+        }
+        many => {
+            let enum_values = s.remove("enum");
+            let mut format = s.remove("format");
+            let mut branches = Vec::new();
+            for t in many {
+                let mut b = Map::new();
+                b.insert("type".into(), Value::String(t.clone()));
+                for k in keywords_of(t) {
+                    if *k == "format" {
+                        if let Some(f) = format.take() {
+                            b.insert("format".into(), f);
+                        }
+                    } else if let Some(v) = s.get(*k) {
+                        b.insert((*k).into(), v.clone());
+                    }
+                }
+                if let Some(Value::Array(values)) = &enum_values {
+                    let mine: Vec<Value> = values.iter().filter(|v| json_type_matches(v, t)).cloned().collect();
+                    if mine.is_empty() {
+                        continue;
+                    }
+                    b.insert("enum".into(), Value::Array(mine));
+                }
+                branches.push(Value::Object(b));
+            }
+            for t in many {
+                for k in keywords_of(t) {
+                    s.remove(*k);
+                }
+            }
+            if let Some(Value::Array(values)) = &enum_values {
+                if values.iter().any(Value::is_null) {
+                    s.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            s.insert("anyOf".into(), Value::Array(branches));
+        }
+    }
+}
+
+fn json_type_matches(v: &Value, ty: &str) -> bool {
+    match ty {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        _ => false,
+    }
+}
+
+/// `type: 'null'` alone: a value that is always null; 3.0 spells it as an untyped nullable schema.
+fn null_type(s: &mut Schema, _: &str, _: &mut Collector) {
+    if s.get("type").and_then(Value::as_str) == Some("null") {
+        s.remove("type");
+        s.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
+/// `enum: [a, b, null]` → `enum: [a, b], nullable: true`.
+fn enum_null(s: &mut Schema, _: &str, _: &mut Collector) {
+    if let Some(Value::Array(values)) = s.get_mut("enum") {
+        if values.iter().any(Value::is_null) {
+            values.retain(|v| !v.is_null());
+            s.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+}
+
+/// `const: v` → `enum: [v]`.
+fn const_to_enum(s: &mut Schema, at: &str, c: &mut Collector) {
+    let Some(value) = s.remove("const") else { return };
+    if value.is_null() {
+        s.insert("nullable".into(), Value::Bool(true));
+        return;
+    }
+    if s.contains_key("enum") {
+        c.error(&format!("{at}/const"), "both `const` and `enum` are set; keep one");
+        return;
+    }
+    if !s.contains_key("type") && !s.contains_key("anyOf") {
+        let ty = match &value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let Some(ty) = ty {
+            s.insert("type".into(), Value::String(ty.into()));
+        }
+    }
+    s.insert("enum".into(), json!([value]));
+}
+
+/// `examples: [a, b]` → `example: a` (3.0 schemas hold one example).
+fn examples_to_example(s: &mut Schema, at: &str, c: &mut Collector) {
+    match s.remove("examples") {
+        None => {}
+        Some(Value::Array(values)) => {
+            if let Some(first) = values.into_iter().next() {
+                s.entry("example").or_insert(first);
+            }
+        }
+        Some(_) => c.error(&format!("{at}/examples"), "`examples` in a schema must be a list"),
+    }
+}
+
+/// Numeric `exclusiveMinimum: n` → `minimum: n, exclusiveMinimum: true` (and the same for max).
+fn numeric_exclusive_bounds(s: &mut Schema, _: &str, _: &mut Collector) {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n) = s.get(exclusive).filter(|v| v.is_number()).cloned() {
+            s.insert(bound.into(), n);
+            s.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    let Some(m) = v.as_object() else { return false };
+    match m.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(ts)) => ts.iter().all(|t| t == "null"),
+        _ => m.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().all(Value::is_null) && !e.is_empty()),
+    }
+}
+
+/// `anyOf: [X, {type: 'null'}]` → `allOf: [X], nullable: true` (one branch left) or the
+/// remaining branches with `nullable: true`.
+fn null_branches(s: &mut Schema, _: &str, _: &mut Collector) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = s.get_mut(key) else { continue };
+        let before = branches.len();
+        branches.retain(|b| !is_null_schema(b));
+        if branches.len() == before {
+            continue;
+        }
+        s.insert("nullable".into(), Value::Bool(true));
+        let Some(Value::Array(branches)) = s.get_mut(key) else { continue };
+        if branches.len() == 1 {
+            let only = branches.remove(0);
+            s.remove(key);
+            s.insert("allOf".into(), json!([only]));
+        } else if branches.is_empty() {
+            s.remove(key);
+        }
+    }
+}
+
+/// Properties marked `x-speakeasy-ignore: true` are not part of the public client.
+fn ignored_properties(s: &mut Schema, _: &str, _: &mut Collector) {
+    let Some(Value::Object(props)) = s.get_mut("properties") else { return };
+    let ignored: Vec<String> = props
+        .iter()
+        .filter(|(_, p)| p.get("x-speakeasy-ignore") == Some(&Value::Bool(true)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if ignored.is_empty() {
+        return;
+    }
+    props.retain(|k, _| !ignored.contains(k));
+    if let Some(Value::Array(required)) = s.get_mut("required") {
+        required.retain(|r| r.as_str().is_none_or(|r| !ignored.iter().any(|i| i == r)));
+    }
+}
+
+/// 3.1 keywords a client cannot honour yet: an error, never a silent drop.
+fn unsupported_keywords(s: &mut Schema, at: &str, c: &mut Collector) {
+    const UNSUPPORTED: &[&str] = &[
+        "prefixItems", "patternProperties", "propertyNames", "unevaluatedProperties",
+        "unevaluatedItems", "if", "then", "else", "dependentRequired", "dependentSchemas",
+        "contains", "$dynamicRef",
+    ];
+    for k in UNSUPPORTED {
+        if s.contains_key(*k) {
+            c.error(&format!("{at}/{k}"), format!("the JSON Schema keyword `{k}` is not supported"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(rule: fn(&mut Schema, &str, &mut Collector), input: Value) -> Value {
+        let mut s = input.as_object().unwrap().clone();
+        let mut c = Collector::new("t.yaml");
+        rule(&mut s, "/x", &mut c);
+        c.finish(()).unwrap();
+        Value::Object(s)
+    }
+
+    #[test]
+    fn type_array_with_null_becomes_nullable() {
+        let out = run(type_array, json!({"type": ["string", "null"], "format": "date-time"}));
+        assert_eq!(out, json!({"type": "string", "format": "date-time", "nullable": true}));
+    }
+
+    #[test]
+    fn type_array_with_several_types_becomes_any_of() {
+        let out = run(type_array, json!({"type": ["string", "integer", "null"], "maxLength": 3, "minimum": 1, "description": "d"}));
+        assert_eq!(
+            out,
+            json!({"description": "d", "nullable": true, "anyOf": [
+                {"type": "string", "maxLength": 3},
+                {"type": "integer", "minimum": 1}
+            ]})
+        );
+    }
+
+    #[test]
+    fn unknown_type_is_an_error_with_pointer() {
+        let mut s = json!({"type": ["strin"]}).as_object().unwrap().clone();
+        let mut c = Collector::new("t.yaml");
+        type_array(&mut s, "/components/schemas/A", &mut c);
+        let err = c.finish(()).unwrap_err();
+        assert_eq!(err.to_string(), "error: t.yaml: #/components/schemas/A/type/0: unknown type \"strin\"");
+    }
+
+    #[test]
+    fn null_type_alone_is_an_untyped_nullable() {
+        assert_eq!(run(null_type, json!({"type": "null"})), json!({"nullable": true}));
+    }
+
+    #[test]
+    fn null_inside_enum_becomes_nullable() {
+        let out = run(enum_null, json!({"type": "string", "enum": ["S256", "plain", null]}));
+        assert_eq!(out, json!({"type": "string", "enum": ["S256", "plain"], "nullable": true}));
+    }
+
+    #[test]
+    fn const_becomes_a_one_value_enum_with_its_type() {
+        assert_eq!(run(const_to_enum, json!({"const": "file"})), json!({"type": "string", "enum": ["file"]}));
+        assert_eq!(run(const_to_enum, json!({"type": "integer", "const": 7})), json!({"type": "integer", "enum": [7]}));
+    }
+
+    #[test]
+    fn examples_keep_the_first_as_example() {
+        assert_eq!(run(examples_to_example, json!({"examples": ["a", "b"]})), json!({"example": "a"}));
+        assert_eq!(run(examples_to_example, json!({"example": "z", "examples": ["a"]})), json!({"example": "z"}));
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_become_3_0_booleans() {
+        let out = run(numeric_exclusive_bounds, json!({"type": "number", "exclusiveMinimum": 0}));
+        assert_eq!(out, json!({"type": "number", "minimum": 0, "exclusiveMinimum": true}));
+    }
+
+    #[test]
+    fn ref_with_siblings_keeps_the_docs() {
+        let out = run(ref_with_siblings, json!({"$ref": "#/components/schemas/A", "description": "why"}));
+        assert_eq!(out, json!({"description": "why", "allOf": [{"$ref": "#/components/schemas/A"}]}));
+        let bare = run(ref_with_siblings, json!({"$ref": "#/components/schemas/A"}));
+        assert_eq!(bare, json!({"$ref": "#/components/schemas/A"}));
+    }
+
+    #[test]
+    fn null_branches_become_nullable() {
+        let out = run(null_branches, json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}));
+        assert_eq!(out, json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]}));
+        let many = run(null_branches, json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
+        assert_eq!(many, json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));
+    }
+
+    #[test]
+    fn ignored_properties_are_left_out() {
+        let out = run(
+            ignored_properties,
+            json!({"properties": {"a": {}, "b": {"x-speakeasy-ignore": true}}, "required": ["a", "b"]}),
+        );
+        assert_eq!(out, json!({"properties": {"a": {}}, "required": ["a"]}));
+    }
+
+    #[test]
+    fn unsupported_keywords_are_errors() {
+        let mut s = json!({"prefixItems": []}).as_object().unwrap().clone();
+        let mut c = Collector::new("t.yaml");
+        unsupported_keywords(&mut s, "/components/schemas/T", &mut c);
+        let err = c.finish(()).unwrap_err().to_string();
+        assert!(err.contains("#/components/schemas/T/prefixItems"), "{err}");
+    }
+
+    #[test]
+    fn the_walk_rewrites_schemas_only() {
+        // A property *named* `const` is a schema, not a keyword.
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {"A": {
+            "type": "object",
+            "properties": {"const": {"type": ["string", "null"]}},
+        }}}});
+        let out = normalize(doc, "t.yaml").unwrap();
+        assert_eq!(
+            out["components"]["schemas"]["A"]["properties"]["const"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(out["paths"], json!({}));
+    }
+}

@@ -1,0 +1,363 @@
+//! One pending API call: per-request options, sending, retrying, decoding.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use tokio::time::Instant;
+
+use crate::client::Client;
+use crate::error::{ApiError, BoxError, Error};
+use crate::retry::RetryPolicy;
+
+/// Decoders for success bodies, chosen per operation by the generated code.
+pub mod decode {
+    use crate::error::BoxError;
+
+    /// Decodes a JSON body.
+    pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BoxError> {
+        Ok(serde_json::from_slice(body)?)
+    }
+
+    /// Decodes a UTF-8 text body.
+    pub fn text(body: &[u8]) -> Result<String, BoxError> {
+        Ok(String::from_utf8(body.to_vec())?)
+    }
+
+    /// Keeps the raw bytes of a body that is neither JSON nor text.
+    pub fn bytes(body: &[u8]) -> Result<Vec<u8>, BoxError> {
+        Ok(body.to_vec())
+    }
+
+    /// Ignores the body, for operations that document none.
+    pub fn empty(_body: &[u8]) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+/// Percent-encodes a path parameter so it stays one path segment.
+// Only specs with path parameters call it.
+#[allow(dead_code)]
+pub(crate) fn encode_path(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One API call, returned by each operation method: set per-request options,
+/// then `.await` it to send it.
+///
+/// ```no_run
+/// # async fn run(request: openrouter::Request<'_, (), impl openrouter::ApiError>) {
+/// use std::time::Duration;
+///
+/// let result = request
+///     .timeout(Duration::from_secs(5))
+///     .header("X-Request-Id", "42")
+///     .await;
+/// # }
+/// ```
+///
+/// `T` is the decoded success body, `E` the operation's documented errors.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<'c, T, E> {
+    client: &'c Client,
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    decode: fn(&[u8]) -> Result<T, BoxError>,
+    timeout: Option<Duration>,
+    /// `None`: the client's policy; `Some(None)`: no retries.
+    retry: Option<Option<RetryPolicy>>,
+    /// The first problem found while building; reported instead of sending.
+    invalid: Option<String>,
+    // `fn() -> E` keeps `Request` Send + Sync whatever `E` is.
+    _error: PhantomData<fn() -> E>,
+}
+
+impl<'c, T, E> Request<'c, T, E> {
+    /// A request for `path` (already holding its path parameters) relative to
+    /// the client's base URL; `decode` turns a 2xx body into `T`.
+    pub fn new(
+        client: &'c Client,
+        method: Method,
+        path: String,
+        decode: fn(&[u8]) -> Result<T, BoxError>,
+    ) -> Self {
+        Self {
+            client,
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            decode,
+            timeout: None,
+            retry: None,
+            invalid: None,
+            _error: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter; repeat the name for array values.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets a header parameter of the operation.
+    pub fn header_param(self, name: &str, value: impl AsRef<str>) -> Self {
+        self.header(name, value)
+    }
+
+    /// Sets a header on this request only, replacing a client default of the
+    /// same name. An invalid name or value fails the request when awaited.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value.as_ref()),
+        ) {
+            (Ok(header), Ok(value)) => {
+                self.headers.insert(header, value);
+                self
+            }
+            // The value is left out of the message: it may be a secret.
+            (Err(_), _) => self.invalid(format!("invalid header name `{name}`")),
+            (_, Err(_)) => self.invalid(format!(
+                "the value of header `{name}` contains characters not allowed in an HTTP header"
+            )),
+        }
+    }
+
+    /// Sets a JSON body. It is serialized now; a failure fails the request
+    /// when awaited.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body(bytes, "application/json"),
+            Err(e) => {
+                self.body = None;
+                self.invalid(format!(
+                    "the request body cannot be serialized as JSON: {e}"
+                ))
+            }
+        }
+    }
+
+    /// Sets a `text/plain` body.
+    pub fn text(self, body: String) -> Self {
+        self.body(body.into_bytes(), "text/plain; charset=utf-8")
+    }
+
+    /// Sets a raw body of the given media type.
+    pub fn bytes(self, body: Vec<u8>, content_type: &str) -> Self {
+        self.body(body, content_type)
+    }
+
+    fn body(mut self, bytes: Vec<u8>, content_type: &str) -> Self {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.body = Some(bytes);
+                self.headers.insert(CONTENT_TYPE, value);
+                self
+            }
+            Err(_) => self.invalid(format!("invalid content type `{content_type}`")),
+        }
+    }
+
+    /// Marks the request as invalid: awaiting it returns
+    /// [`Error::InvalidRequest`] with this message and sends nothing. The
+    /// first message is kept.
+    pub fn invalid(mut self, message: String) -> Self {
+        self.invalid.get_or_insert(message);
+        self
+    }
+
+    /// How long one attempt may take, replacing the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this request, replacing the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(Some(policy));
+        self
+    }
+
+    /// Never retry this request.
+    pub fn no_retry(mut self) -> Self {
+        self.retry = Some(None);
+        self
+    }
+}
+
+impl<T, E> IntoFuture for Request<'_, T, E>
+where
+    T: Send + 'static,
+    E: ApiError,
+{
+    type Output = Result<T, Error<E>>;
+    // 'static and Send: the future owns a clone of the client, so it can be
+    // given to `tokio::spawn`.
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let prepared = self.prepare();
+        Box::pin(async move { prepared?.send().await })
+    }
+}
+
+impl<T, E: ApiError> Request<'_, T, E> {
+    /// Everything `send` needs, owned; the invalid-request checks happen here.
+    fn prepare(self) -> Result<Prepared<T>, Error<E>> {
+        if let Some(message) = self.invalid {
+            return Err(Error::InvalidRequest(message));
+        }
+        let mut url = self.client.url(&self.path).map_err(Error::InvalidRequest)?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let mut headers = self.client.headers().clone();
+        headers.extend(self.headers);
+        Ok(Prepared {
+            client: self.client.clone(),
+            method: self.method,
+            url,
+            headers,
+            body: self.body,
+            decode: self.decode,
+            timeout: self.timeout.unwrap_or_else(|| self.client.timeout()),
+            retry: self.retry.unwrap_or_else(|| self.client.retry().cloned()),
+        })
+    }
+}
+
+struct Prepared<T> {
+    client: Client,
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    decode: fn(&[u8]) -> Result<T, BoxError>,
+    timeout: Duration,
+    retry: Option<RetryPolicy>,
+}
+
+/// How one attempt ended.
+enum Outcome {
+    Response {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    Transport(reqwest::Error),
+    Timeout,
+}
+
+impl<T> Prepared<T> {
+    async fn send<E: ApiError>(self) -> Result<T, Error<E>> {
+        let start = Instant::now();
+        let mut attempts = 0;
+        loop {
+            let outcome = self.attempt().await;
+            attempts += 1;
+            let Some(policy) = &self.retry else {
+                return self.finish(outcome);
+            };
+            let (retryable, headers) = match &outcome {
+                Outcome::Response {
+                    status, headers, ..
+                } => (policy.retries_status(status.as_u16()), Some(headers)),
+                Outcome::Transport(e) => (
+                    policy.retries_connection_errors() && (e.is_connect() || e.is_timeout()),
+                    None,
+                ),
+                Outcome::Timeout => (policy.retries_connection_errors(), None),
+            };
+            match retryable
+                .then(|| policy.next_delay(attempts, start.elapsed(), headers))
+                .flatten()
+            {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return self.finish(outcome),
+            }
+        }
+    }
+
+    async fn attempt(&self) -> Outcome {
+        let mut request = self
+            .client
+            .http()
+            .request(self.method.clone(), self.url.clone())
+            .headers(self.headers.clone());
+        if let Some(body) = &self.body {
+            request = request.body(body.clone());
+        }
+        // Our own timeout rather than reqwest's, so it also covers a client
+        // passed in with `with_http_client` and reading the body.
+        let exchange = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>(Outcome::Response {
+                status,
+                headers,
+                body,
+            })
+        };
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Ok(Ok(outcome)) => outcome,
+            // A timeout of a client passed in with `with_http_client`.
+            Ok(Err(e)) if e.is_timeout() => Outcome::Timeout,
+            Ok(Err(e)) => Outcome::Transport(e),
+            Err(_elapsed) => Outcome::Timeout,
+        }
+    }
+
+    fn finish<E: ApiError>(&self, outcome: Outcome) -> Result<T, Error<E>> {
+        let (status, body) = match outcome {
+            Outcome::Response { status, body, .. } => (status, body),
+            Outcome::Transport(e) => return Err(Error::Transport(e)),
+            Outcome::Timeout => {
+                return Err(Error::Timeout {
+                    after: self.timeout,
+                })
+            }
+        };
+        let code = status.as_u16();
+        let decode_error = |source: BoxError| Error::Decode {
+            status: code,
+            body: lossy(&body),
+            source,
+        };
+        if status.is_success() {
+            return (self.decode)(&body).map_err(decode_error);
+        }
+        match E::from_response(code, &body) {
+            Some(Ok(api_error)) => Err(Error::Api(api_error)),
+            Some(Err(e)) => Err(decode_error(Box::new(e))),
+            None => Err(Error::UnexpectedStatus {
+                status: code,
+                body: lossy(&body),
+            }),
+        }
+    }
+}
+
+fn lossy(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
