@@ -3,6 +3,11 @@
 //!
 //! Obtain a user-controlled API key through the PKCE flow.
 
+pub mod pkce;
+
+#[cfg(feature = "login")]
+pub mod login;
+
 use crate::{decode, models, ApiError, Client, Request};
 
 impl Client {

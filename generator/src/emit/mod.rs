@@ -53,6 +53,9 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     for (path, body) in templates::RUNTIME {
         add(path, (*body).to_owned());
     }
+    for (path, body) in templates::extra_files(api) {
+        add(path, body.to_owned());
+    }
     for (path, body) in templates::render(api)? {
         add(&path, body);
     }

@@ -597,8 +597,15 @@ fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
     let uses_params = tag.operations.iter().any(|o| !o.params.is_empty());
     let encode = uses_params.then(|| quote!(use crate::request::encode_path;));
     let _ = encode;
+    let submodules = super::templates::extras(api).into_iter().filter(|(_, _, m)| *m == tag.module).map(|(name, feature, _)| {
+        let name = ident(name);
+        let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#gate pub mod #name;)
+    });
     quote! {
         #module_docs
+
+        #(#submodules)*
 
         use crate::{decode, models, ApiError, Client, Request};
 

@@ -15,6 +15,59 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/retry.rs", include_str!("../../../templates/runtime/retry.rs")),
 ];
 
+/// Hand-written extras of one tag: submodules declared in the tag's module (name, cargo
+/// feature gating it, operation it calls) and the files behind them.
+pub struct TagExtra {
+    /// Module name of the tag (`oauth`).
+    pub module: &'static str,
+    /// (submodule, gating feature, the operation method it needs).
+    pub submodules: &'static [(&'static str, Option<&'static str>, Option<&'static str>)],
+    /// (path in the crate, source).
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+/// PKCE helpers and the login flows ride along with the OAuth operations.
+pub const TAG_EXTRAS: &[TagExtra] = &[TagExtra {
+    module: "oauth",
+    submodules: &[("pkce", None, None), ("login", Some("login"), Some("exchange_auth_code_for_api_key"))],
+    files: &[
+        ("src/oauth/pkce.rs", include_str!("../../../templates/runtime/oauth/pkce.rs")),
+        ("src/oauth/login.rs", include_str!("../../../templates/runtime/oauth/login.rs")),
+        ("examples/login.rs", include_str!("../../../templates/examples/login.rs")),
+    ],
+}];
+
+/// The extras that apply to `api`: a submodule is kept only when the operation it calls
+/// was generated; files follow their submodule (examples follow `login`).
+pub fn extras(api: &Api) -> Vec<(&'static str, Option<&'static str>, &'static str)> {
+    let mut out = Vec::new();
+    for extra in TAG_EXTRAS {
+        let Some(tag) = api.tags.iter().find(|t| t.module == extra.module) else { continue };
+        for (name, feature, needs) in extra.submodules {
+            if needs.is_some_and(|n| !tag.operations.iter().any(|o| o.rust_name == n)) {
+                continue;
+            }
+            out.push((*name, *feature, extra.module));
+        }
+    }
+    out
+}
+
+/// The files of [`extras`], as (path, source).
+pub fn extra_files(api: &Api) -> Vec<(&'static str, &'static str)> {
+    let kept = extras(api);
+    let mut out = Vec::new();
+    for extra in TAG_EXTRAS {
+        for (path, source) in extra.files {
+            let stem = path.rsplit('/').next().unwrap_or("").trim_end_matches(".rs");
+            if kept.iter().any(|(name, _, module)| *module == extra.module && *name == stem) {
+                out.push((*path, *source));
+            }
+        }
+    }
+    out
+}
+
 const TEMPLATES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../../templates/crate/Cargo.toml.jinja")),
     ("README.md", include_str!("../../../templates/crate/README.md.jinja")),
@@ -34,6 +87,8 @@ pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
         uses_chrono => uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)),
         uses_uuid => uses(api, |p| p == Primitive::Uuid),
         uses_url => uses(api, |p| p == Primitive::Url),
+        pkce => extras(api).iter().any(|(name, _, _)| *name == "pkce"),
+        login => extras(api).iter().any(|(name, _, _)| *name == "login"),
     };
     TEMPLATES
         .iter()

@@ -77,7 +77,7 @@ async fn sends_request_line_headers_and_json_body() {
         .and(header("x-custom", "default"))
         .and(header("x-request-id", "req-42"))
         .and(body_json(
-            json!({"callback_url": "https://app.example/cb", "expires_at": null}),
+            json!({"callback_url": "https://app.example/cb"}),
         ))
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .expect(1)
@@ -94,7 +94,7 @@ async fn sends_request_line_headers_and_json_body() {
         .unwrap();
     // A null nullable field is sent as null; absent optional fields are left out.
     let body: CreateAuthKeysCodeRequest = serde_json::from_value(
-        json!({"callback_url": "https://app.example/cb", "expires_at": null}),
+        json!({"callback_url": "https://app.example/cb"}),
     )
     .unwrap();
 

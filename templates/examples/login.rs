@@ -1,0 +1,3 @@
+//! Logs in through the browser and prints the new API key, masked.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Interactive login flows that end with a user-controlled API key.

@@ -1,0 +1,1 @@
+//! PKCE helpers (RFC 7636): code verifiers, challenges and the authorization URL.
