@@ -168,6 +168,8 @@ impl ConflictResponseErrorData {
     }
 }
 
+/// Defined inline at `#/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema`.
+///
 /// Example: `{"callback_url":"https://myapp.com/auth/callback","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM","code_challenge_method":"S256","limit":100}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateAuthKeysCodeRequest {
@@ -288,6 +290,27 @@ impl CreateAuthKeysCodeRequest {
     pub fn with_workspace_id(mut self, value: uuid::Uuid) -> Self {
         self.workspace_id = Some(value);
         self
+    }
+}
+
+impl CreateAuthKeysCodeRequest {
+    /// Checks the constraints the spec sets on [`CreateAuthKeysCodeRequest`] and the values inside it (lengths, bounds, item counts) before it is sent; the error names the first value out of bounds by its path in wire names.
+    ///
+    /// # Errors
+    ///
+    /// A message such as `key_label: must be at most 100 characters long (got 101)`.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(value) = self.key_label.as_ref() {
+            if value.chars().count() > 100 {
+                return Err(
+                    format!(
+                        "key_label: must be at most 100 characters long (got {})", value
+                        .chars().count()
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -418,6 +441,8 @@ impl<'de> Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
     }
 }
 
+/// Defined inline at `#/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema`.
+///
 /// Example: `{"data":{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateAuthKeysCodeResponse {
@@ -460,6 +485,8 @@ impl CreateAuthKeysCodeResponseData {
     }
 }
 
+/// Defined inline at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
+///
 /// Example: `{"code":"auth_code_abc123def456","code_verifier":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk","code_challenge_method":"S256"}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExchangeAuthCodeForApiKeyRequest {
@@ -508,6 +535,17 @@ impl ExchangeAuthCodeForApiKeyRequest {
     ) -> Self {
         self.code_challenge_method = value.into();
         self
+    }
+}
+
+impl ExchangeAuthCodeForApiKeyRequest {
+    /// Checks the constraints the spec sets on [`ExchangeAuthCodeForApiKeyRequest`] and the values inside it (lengths, bounds, item counts) before it is sent; the error names the first value out of bounds by its path in wire names.
+    ///
+    /// # Errors
+    ///
+    /// A message such as `key_label: must be at most 100 characters long (got 101)`.
+    pub fn validate(&self) -> Result<(), String> {
+        Ok(())
     }
 }
 
@@ -572,6 +610,8 @@ impl<'de> Deserialize<'de> for ExchangeAuthCodeForApiKeyRequestCodeChallengeMeth
     }
 }
 
+/// Defined inline at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
+///
 /// Example: `{"key":"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","user_id":"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ"}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExchangeAuthCodeForApiKeyResponse {

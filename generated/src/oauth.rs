@@ -8,7 +8,8 @@ pub mod pkce;
 #[cfg(feature = "login")]
 pub mod login;
 
-use crate::{decode, models, ApiError, Client, Request};
+use crate::{decode, ApiError, Client, Request};
+use crate::models;
 
 impl Client {
     /// The operations of the `OAuth` tag.
@@ -55,6 +56,9 @@ impl<'c> OAuth<'c> {
             "/auth/keys".to_owned(),
             decode::json,
         );
+        if let Err(message) = body.validate() {
+            request = request.invalid(message);
+        }
         request = request.json(&body);
         request
     }
@@ -88,6 +92,9 @@ impl<'c> OAuth<'c> {
             "/auth/keys/code".to_owned(),
             decode::json,
         );
+        if let Err(message) = body.validate() {
+            request = request.invalid(message);
+        }
         request = request.json(&body);
         request
     }
@@ -137,28 +144,23 @@ impl std::fmt::Display for ExchangeAuthCodeForApiKeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::BadRequest(body) => {
-                write!(
-                    f, "400 Bad Request: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "400 Bad Request: {body}")
             }
             Self::Forbidden(body) => {
-                write!(
-                    f, "403 Forbidden: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "403 Forbidden: {body}")
             }
             Self::InternalServerError(body) => {
-                write!(
-                    f, "500 Internal Server Error: {}", serde_json::to_string(body)
-                    .map_err(| _ | std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "500 Internal Server Error: {body}")
             }
         }
     }
 }
 
 impl std::error::Error for ExchangeAuthCodeForApiKeyError {}
+
 /// The documented error answers of [`OAuth::create_auth_code`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -215,34 +217,24 @@ impl std::fmt::Display for CreateAuthCodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::BadRequest(body) => {
-                write!(
-                    f, "400 Bad Request: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "400 Bad Request: {body}")
             }
             Self::Unauthorized(body) => {
-                write!(
-                    f, "401 Unauthorized: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "401 Unauthorized: {body}")
             }
             Self::Forbidden(body) => {
-                write!(
-                    f, "403 Forbidden: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "403 Forbidden: {body}")
             }
             Self::Conflict(body) => {
-                write!(
-                    f, "409 Conflict: {}", serde_json::to_string(body).map_err(| _ |
-                    std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "409 Conflict: {body}")
             }
             Self::InternalServerError(body) => {
-                write!(
-                    f, "500 Internal Server Error: {}", serde_json::to_string(body)
-                    .map_err(| _ | std::fmt::Error) ?
-                )
+                let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;
+                write!(f, "500 Internal Server Error: {body}")
             }
         }
     }

@@ -154,8 +154,8 @@ pub struct Body {
     pub ty: TypeRef,
     /// `requestBody.required`.
     pub required: bool,
-    /// The media type's example.
-    pub example: Option<serde_json::Value>,
+    /// The media type's `example`, then the values of its `examples`, in spec order.
+    pub examples: Vec<serde_json::Value>,
 }
 
 /// The success response.
@@ -171,8 +171,8 @@ pub struct Response {
     pub kind: BodyKind,
     /// The Rust type of the body (`()` when there is none).
     pub ty: Option<TypeRef>,
-    /// The media type's example.
-    pub example: Option<serde_json::Value>,
+    /// The media type's `example`, then the values of its `examples`, in spec order.
+    pub examples: Vec<serde_json::Value>,
 }
 
 /// A documented error status.
@@ -330,4 +330,105 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// Its payload.
     pub ty: TypeRef,
+}
+
+impl Api {
+    /// The same API with every piece of documentation emptied: `info` title and description,
+    /// summaries, descriptions, examples and where types came from. What is left is the API
+    /// surface (names, wire names, types, required/nullable, constraints, statuses, server,
+    /// security, retries), so two documents describing the same API compare equal.
+    ///
+    /// The destructuring is exhaustive on purpose: a new IR field must be classified here.
+    pub fn without_docs(&self) -> Api {
+        let Api { title: _, version, description: _, server_url, bearer_auth, retries, tags, types } = self.clone();
+        Api {
+            title: String::new(),
+            version,
+            description: None,
+            server_url,
+            bearer_auth,
+            retries,
+            tags: tags.into_iter().map(Tag::without_docs).collect(),
+            types: types.into_iter().map(|(id, t)| (id, t.without_docs())).collect(),
+        }
+    }
+}
+
+impl Tag {
+    fn without_docs(self) -> Tag {
+        let Tag { name, module, client, description: _, operations } = self;
+        Tag { name, module, client, description: None, operations: operations.into_iter().map(Operation::without_docs).collect() }
+    }
+}
+
+impl Operation {
+    fn without_docs(self) -> Operation {
+        let Operation {
+            id, rust_name, error_name, method, path, summary: _, description: _, deprecated, needs_auth, params, body,
+            success, errors,
+        } = self;
+        Operation {
+            id,
+            rust_name,
+            error_name,
+            method,
+            path,
+            summary: None,
+            description: None,
+            deprecated,
+            needs_auth,
+            params: params
+                .into_iter()
+                .map(|p| {
+                    let Param { wire_name, rust_name, location, required, ty, description: _ } = p;
+                    Param { wire_name, rust_name, location, required, ty, description: None }
+                })
+                .collect(),
+            body: body.map(|b| {
+                let Body { content_type, kind, ty, required, examples: _ } = b;
+                Body { content_type, kind, ty, required, examples: Vec::new() }
+            }),
+            success: success.without_docs(),
+            errors: errors
+                .into_iter()
+                .map(|e| {
+                    let ErrorResponse { variant, response } = e;
+                    ErrorResponse { variant, response: response.without_docs() }
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Response {
+    fn without_docs(self) -> Response {
+        let Response { status, description: _, content_type, kind, ty, examples: _ } = self;
+        Response { status, description: String::new(), content_type, kind, ty, examples: Vec::new() }
+    }
+}
+
+impl TypeDef {
+    fn without_docs(self) -> TypeDef {
+        let TypeDef { rust_name, origin: _, description: _, example: _, kind } = self;
+        let kind = match kind {
+            TypeKind::Struct { fields, additional } => TypeKind::Struct {
+                fields: fields
+                    .into_iter()
+                    .map(|f| {
+                        let Field {
+                            wire_name, rust_name, ty, required, nullable, boxed, description: _, example: _,
+                            constraints, deprecated,
+                        } = f;
+                        Field {
+                            wire_name, rust_name, ty, required, nullable, boxed, description: None, example: None,
+                            constraints, deprecated,
+                        }
+                    })
+                    .collect(),
+                additional,
+            },
+            other @ (TypeKind::Enum { .. } | TypeKind::Union { .. } | TypeKind::Alias(_)) => other,
+        };
+        TypeDef { rust_name, origin: String::new(), description: None, example: None, kind }
+    }
 }

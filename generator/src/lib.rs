@@ -13,6 +13,11 @@ pub mod normalize;
 pub mod write;
 
 pub use diag::{Diagnostic, Error, ErrorKind};
+
+/// The repository README's examples, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 pub use emit::GeneratedFile;
 
 use std::path::PathBuf;

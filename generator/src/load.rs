@@ -112,7 +112,7 @@ mod tests {
     #[test]
     fn json_syntax_error_names_line_and_column() {
         let err = parse(b"{\n  \"openapi\": 3.1.0,\n}", "x.json").unwrap_err();
-        assert_eq!(err.diagnostics[0].location.as_deref(), Some("line 2, column 16"));
+        assert_eq!(err.diagnostics[0].location.as_deref(), Some("line 2, column 17"));
     }
 
     #[test]

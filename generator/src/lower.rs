@@ -22,13 +22,17 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         let description = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
         let mut methods = Scope::default();
         let mut operations = Vec::new();
-        for (path, method, op) in doc.operations() {
-            if !op.tags.iter().any(|t| t == tag) {
-                continue;
-            }
-            let at = format!("/paths/{}/{method}", pointer_segment(path));
-            if let Some(o) = cx.operation(path, method, op, &at, &mut methods) {
-                operations.push(o);
+        for (path, item) in &doc.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            let shared = &item.parameters;
+            for (method, op) in item.iter() {
+                if !op.tags.iter().any(|t| t == tag) {
+                    continue;
+                }
+                let at = format!("/paths/{}/{method}", pointer_segment(path));
+                if let Some(o) = cx.operation(path, method, op, shared, &at, &mut methods) {
+                    operations.push(o);
+                }
             }
         }
         out_tags.push(Tag {
@@ -113,9 +117,14 @@ impl<'a> Lowerer<'a> {
         path: &str,
         method: &str,
         op: &openapiv3::Operation,
+        shared: &[ReferenceOr<Parameter>],
         at: &str,
         methods: &mut Scope,
     ) -> Option<Operation> {
+        // Operations hidden from SDKs upstream are left out of the client, like ignored fields.
+        if op.extensions.get("x-speakeasy-ignore") == Some(&Value::Bool(true)) {
+            return None;
+        }
         let fallback = format!("{method} {path}");
         let id = op.operation_id.clone().unwrap_or_else(|| fallback.clone());
         let name_source = op
@@ -134,10 +143,27 @@ impl<'a> Lowerer<'a> {
 
         let mut params = Vec::new();
         let mut arg_names = Scope::with_reserved(&["body", "self"]);
+        // Path-item parameters apply unless the operation redefines the same name and place.
+        let path_at = at.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+        let mut lowered: Vec<Param> = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {
-            let at = format!("{at}/parameters/{i}");
-            if let Some(p) = self.param(p, &prefix, &at, &mut arg_names) {
-                params.push(p);
+            if let Some(p) = self.param(p, &prefix, &format!("{at}/parameters/{i}"), &mut arg_names) {
+                lowered.push(p);
+            }
+        }
+        for (i, p) in shared.iter().enumerate() {
+            let mut names = Scope::default();
+            let Some(candidate) = self.param(p, &prefix, &format!("{path_at}/parameters/{i}"), &mut names) else { continue };
+            if lowered.iter().any(|q| q.wire_name == candidate.wire_name && q.location == candidate.location) {
+                continue;
+            }
+            let rust_name = arg_names.unique(&candidate.wire_name, Case::Snake);
+            params.push(Param { rust_name, ..candidate });
+        }
+        params.extend(lowered);
+        for name in path_template_names(path) {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                self.diags.error(at, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
             }
         }
         let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
@@ -183,7 +209,7 @@ impl<'a> Lowerer<'a> {
             content_type: None,
             kind: BodyKind::Empty,
             ty: None,
-            example: None,
+            examples: Vec::new(),
         });
         let needs_auth = match &op.security {
             Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
@@ -276,7 +302,7 @@ impl<'a> Lowerer<'a> {
             kind,
             ty,
             required: b.required,
-            example: media.example.clone(),
+            examples: self.media_examples(media, &at),
         })
     }
 
@@ -307,7 +333,7 @@ impl<'a> Lowerer<'a> {
                 content_type: None,
                 kind: BodyKind::Empty,
                 ty: None,
-                example: None,
+                examples: Vec::new(),
             });
         };
         let kind = body_kind(content_type);
@@ -324,8 +350,35 @@ impl<'a> Lowerer<'a> {
             content_type: Some(content_type.to_owned()),
             kind,
             ty: Some(ty),
-            example: media.example.clone(),
+            examples: self.media_examples(media, &at),
         })
+    }
+
+    /// The media type's `example`, then every value of its `examples` map (references to
+    /// `components/examples` followed); an example given only as `externalValue` has no value
+    /// here and is skipped.
+    fn media_examples(&mut self, media: &MediaType, at: &str) -> Vec<Value> {
+        let mut out: Vec<Value> = media.example.iter().cloned().collect();
+        for (name, example) in &media.examples {
+            let at = format!("{at}/examples/{}", pointer_segment(name));
+            let example = match example {
+                ReferenceOr::Item(e) => Some(e),
+                ReferenceOr::Reference { reference } => {
+                    let Some(name) = self.local_ref(reference, "examples", &at) else { continue };
+                    match self.doc.components.as_ref().and_then(|c| c.examples.get(&name)) {
+                        Some(ReferenceOr::Item(e)) => Some(e),
+                        _ => {
+                            self.diags.error(&at, format!("`{reference}` does not point to an example"));
+                            None
+                        }
+                    }
+                }
+            };
+            if let Some(value) = example.and_then(|e| e.value.clone()) {
+                out.push(value);
+            }
+        }
+        out
     }
 
     /// The name a local `$ref` points to in `components/<section>`, or an error.
@@ -592,6 +645,11 @@ impl<'a> Lowerer<'a> {
             connection_errors: v.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(false),
         })
     }
+}
+
+/// The `{name}` placeholders of a path template.
+fn path_template_names(path: &str) -> Vec<&str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
 /// JSON first, then text, then anything.

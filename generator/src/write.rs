@@ -55,7 +55,9 @@ pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> 
                     changes.push(Change::Update { path: f.path.clone(), diff: unified_diff(&f.path, &on_disk, &f.contents) });
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => changes.push(Change::Create { path: f.path.clone() }),
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+                changes.push(Change::Create { path: f.path.clone() })
+            }
             Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", out_dir.join(&f.path).display()))),
         }
     }

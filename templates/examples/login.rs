@@ -1,3 +1,83 @@
 //! Logs in through the browser and prints the new API key, masked.
+//!
+//! ```text
+//! cargo run -p openrouter --example login --features login             # browser on this machine
+//! cargo run -p openrouter --example login --features login -- --paste  # paste the code (SSH, containers)
+//! ```
+//!
+//! `--no-browser` is the same as `--paste`. `OPENROUTER_BASE_URL` overrides the API base URL.
 
-fn main() {}
+use std::process::ExitCode;
+use std::time::Duration;
+
+use openrouter::oauth::login::{ApiKey, Login, LoginError};
+
+const USAGE: &str = "usage: login [--paste | --no-browser]";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut paste = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--paste" | "--no-browser" => paste = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(paste).await {
+        Ok(key) => {
+            println!("Logged in. Your new API key: {}", key.masked());
+            if let Some(user) = key.user_id() {
+                println!("It belongs to user {user}.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("login failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(paste: bool) -> Result<ApiKey, Box<dyn std::error::Error>> {
+    // The login needs no API key: `api_key("")` also ignores OPENROUTER_API_KEY.
+    let mut builder = openrouter::Client::builder().api_key("");
+    if let Ok(url) = std::env::var("OPENROUTER_BASE_URL") {
+        builder = builder.base_url(url);
+    }
+    let client = builder.build()?;
+    let login = Login::new(&client)
+        .key_label("openrouter-rust login example")
+        .timeout(Duration::from_secs(300));
+
+    let key = if paste {
+        let login = login.paste()?;
+        println!(
+            "Open this URL in a browser (on any machine) and approve:\n\n  {}\n",
+            login.authorization_url()
+        );
+        println!("Then paste the code shown on the page here and press Enter:");
+        let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        login.finish(stdin).await?
+    } else {
+        let login = login.loopback().await?;
+        println!(
+            "Open this URL in your browser and approve:\n\n  {}\n",
+            login.authorization_url()
+        );
+        println!("Waiting for the browser at {} ...", login.callback_url());
+        login.finish().await.map_err(|e| match e {
+            LoginError::TimedOut { .. } => {
+                format!("{e}; if the browser cannot reach this machine, rerun with --paste").into()
+            }
+            e => Box::<dyn std::error::Error>::from(e),
+        })?
+    };
+    Ok(key)
+}

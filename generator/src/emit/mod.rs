@@ -3,8 +3,10 @@
 //! is copied from `templates/runtime/`. Everything here is a function of the IR.
 
 mod docs;
+mod examples;
 mod rust;
 mod templates;
+mod validate;
 
 pub use docs::doc_text;
 

@@ -6,6 +6,7 @@ use crate::ir::*;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
+use super::validate::Validation;
 
 /// (path, source without header) of every Rust file made from the IR.
 pub fn emit(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
@@ -15,6 +16,9 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
     ];
     for tag in &api.tags {
         files.push((format!("src/{}.rs", tag.module), format_file(tag_rs(api, tag), source)?));
+    }
+    if let Some(tests) = super::examples::tests_file(api) {
+        files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
     }
     Ok(files)
 }
@@ -35,7 +39,7 @@ fn space_items(code: &str) -> String {
         if let Some(p) = prev {
             let (pt, ct) = (p.trim_start(), line.trim_start());
             let same_indent = p.len() - pt.len() == line.len() - ct.len();
-            let closes = pt == "}" || pt == "};" || (pt.ends_with(';') && STARTS.iter().any(|s| pt.starts_with(s)));
+            let closes = pt == "}" || pt == "};" || pt.ends_with(" {}") || (pt.ends_with(';') && STARTS.iter().any(|s| pt.starts_with(s)));
             let opens = STARTS.iter().any(|s| ct.starts_with(s));
             let same_group = pt.ends_with(';') && first_word(pt) == first_word(ct) && !ct.starts_with("///");
             let after_inner_docs = (pt.starts_with("//!") && !ct.starts_with("//!")) || (pt.starts_with("#![") && !ct.starts_with("#!["));
@@ -56,7 +60,7 @@ fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or("")
 }
 
-fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
@@ -97,7 +101,7 @@ fn inner_docs(lines: &[String]) -> TokenStream {
 }
 
 /// The Rust type for a reference, as seen from inside the crate's modules.
-fn rust_type(t: &TypeRef, models_prefix: &TokenStream) -> TokenStream {
+pub(super) fn rust_type(t: &TypeRef, models_prefix: &TokenStream) -> TokenStream {
     match t {
         TypeRef::Primitive(p) => match p {
             Primitive::String => quote!(String),
@@ -128,6 +132,22 @@ fn rust_type(t: &TypeRef, models_prefix: &TokenStream) -> TokenStream {
             let v = rust_type(v, models_prefix);
             quote!(std::collections::BTreeMap<String, #v>)
         }
+    }
+}
+
+/// A parameter value as a `String` (strings are passed as they are).
+fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Primitive(Primitive::String) => value,
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn mentions_models(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Primitive(_) => false,
+        TypeRef::Named(_) => true,
+        TypeRef::Array(i) | TypeRef::Map(i) => mentions_models(i),
     }
 }
 
@@ -227,7 +247,13 @@ fn lib_rs(api: &Api) -> TokenStream {
 
 fn models_rs(api: &Api) -> TokenStream {
     let prefix = TokenStream::new();
-    let items = api.types.values().map(|t| type_def(t, &prefix));
+    let validation = Validation::new(api);
+    let items = api.types.values().map(|t| {
+        let def = type_def(t, &prefix);
+        let validate = validation.method(api, t);
+        quote!(#def #validate)
+    });
+    let join = validation.uses_join(api).then(super::validate::join_helper);
     let uses_nullable = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.nullable && !f.required),
         _ => false,
@@ -241,27 +267,36 @@ fn models_rs(api: &Api) -> TokenStream {
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
         #(#items)*
+
+        #join
     }
 }
 
 fn type_def(t: &TypeDef, prefix: &TokenStream) -> TokenStream {
     let name = ident(&t.rust_name);
     let mut ours = Vec::new();
+    // Every public item needs docs; say where an undocumented schema comes from.
+    let fallback = if t.origin.starts_with('/') {
+        format!("Defined inline at `#{}`.", t.origin)
+    } else {
+        format!("The `{}` schema.", t.origin)
+    };
+    let description = t.description.as_deref().or(Some(fallback.as_str()));
     if let Some(ex) = &t.example {
         ours.push(format!("Example: `{}`", code_span(ex)));
     }
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
-            let doc = docs(&[t.description.as_deref()], &ours);
+            let doc = docs(&[description], &ours);
             struct_def(&name, doc, fields, additional.as_ref(), prefix)
         }
         TypeKind::Enum { variants } => {
-            let doc = docs(&[t.description.as_deref()], &ours);
+            let doc = docs(&[description], &ours);
             enum_def(&name, doc, variants)
         }
         TypeKind::Union { variants } => {
             ours.push("Decoded by trying each variant in order; `Other` keeps a value none of them accepts.".into());
-            let doc = docs(&[t.description.as_deref()], &ours);
+            let doc = docs(&[description], &ours);
             let vs = variants.iter().map(|v| {
                 let vn = ident(&v.rust_name);
                 let ty = rust_type(&v.ty, prefix);
@@ -280,7 +315,7 @@ fn type_def(t: &TypeDef, prefix: &TokenStream) -> TokenStream {
             }
         }
         TypeKind::Alias(target) => {
-            let doc = docs(&[t.description.as_deref()], &ours);
+            let doc = docs(&[description], &ours);
             let ty = rust_type(target, prefix);
             quote!(#doc pub type #name = #ty;)
         }
@@ -567,7 +602,7 @@ fn status_text(s: StatusMatch) -> String {
     match s {
         StatusMatch::Code(c) => c.to_string(),
         StatusMatch::Range(r) => format!("{r}XX"),
-        StatusMatch::Default => "any other status".into(),
+        StatusMatch::Default => "other".into(),
     }
 }
 
@@ -594,9 +629,16 @@ fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
     let module_docs = inner_docs(&module_docs);
     let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &models));
     let errors = tag.operations.iter().map(|op| error_enum(tag, op, &models));
-    let uses_params = tag.operations.iter().any(|o| !o.params.is_empty());
-    let encode = uses_params.then(|| quote!(use crate::request::encode_path;));
-    let _ = encode;
+    let uses_path_params = tag.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Path);
+    let encode = uses_path_params.then(|| quote!(use crate::request::encode_path;));
+    let models_used = tag.operations.iter().any(|o| {
+        let named = |t: &TypeRef| mentions_models(t);
+        o.params.iter().any(|p| named(&p.ty))
+            || o.body.as_ref().is_some_and(|b| named(&b.ty))
+            || o.success.ty.as_ref().is_some_and(named)
+            || o.errors.iter().any(|e| e.response.ty.as_ref().is_some_and(named))
+    });
+    let uses_models = models_used.then(|| quote!(use crate::models;));
     let submodules = super::templates::extras(api).into_iter().filter(|(_, _, m)| *m == tag.module).map(|(name, feature, _)| {
         let name = ident(name);
         let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
@@ -607,7 +649,9 @@ fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
 
         #(#submodules)*
 
-        use crate::{decode, models, ApiError, Client, Request};
+        use crate::{decode, ApiError, Client, Request};
+        #uses_models
+        #encode
 
         impl Client {
             #[doc = #accessor_doc]
@@ -665,22 +709,17 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
     let doc = docs(&[op.summary.as_deref(), op.description.as_deref()], &ours);
 
     let mut args = Vec::new();
-    let path_expr;
     let mut calls = Vec::new();
-    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    if !path_params.is_empty() {
-        let mut template = op.path.clone();
-        let mut values = Vec::new();
-        for p in &path_params {
-            template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
-            let n = ident(&p.rust_name);
-            values.push(quote!(crate::request::encode_path(&#n.to_string())));
-        }
-        path_expr = quote!(format!(#template, #(#values),*));
-    } else {
-        let p = &op.path;
-        path_expr = quote!(#p.to_owned());
+    // Path parameters are encoded into locals first so `format!` only captures names.
+    let mut encodes = Vec::new();
+    let mut template = op.path.clone();
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        template = template.replace(&format!("{{{}}}", p.wire_name), &format!("{{{}}}", p.rust_name));
+        let n = ident(&p.rust_name);
+        let text = to_text(&p.ty, quote!(#n));
+        encodes.push(quote!(let #n = encode_path(&#text);));
     }
+    let path_expr = if encodes.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
     for p in &op.params {
         let n = ident(&p.rust_name);
         let ty = rust_type(&p.ty, models);
@@ -696,8 +735,14 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
             ParamLocation::Header => quote!(header_param),
         };
         let one = |v: TokenStream| match &p.ty {
-            TypeRef::Array(_) => quote!(for item in #v { request = request.#method(#wire, item.to_string()); }),
-            _ => quote!(request = request.#method(#wire, #v.to_string());),
+            TypeRef::Array(inner) => {
+                let item = to_text(inner, quote!(item));
+                quote!(for item in #v { request = request.#method(#wire, #item); })
+            }
+            ty => {
+                let text = to_text(ty, v);
+                quote!(request = request.#method(#wire, #text);)
+            }
         };
         calls.push(if p.required {
             one(quote!(#n))
@@ -708,8 +753,11 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
     }
     let method = ident(&op.method);
     let decode = decode_fn(op.success.kind);
+    let validation = Validation::new(api);
     let body_call = op.body.as_ref().map(|b| {
         let ty = rust_type(&b.ty, models);
+        // Constraints are checked first, so their message is the one reported.
+        let check = validation.call_on_body(&b.ty, quote!(body));
         let (arg_ty, call) = match b.kind {
             BodyKind::Json => (ty, quote!(request = request.json(&body);)),
             BodyKind::Text => (ty, quote!(request = request.text(body);)),
@@ -718,6 +766,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
                 (ty, quote!(request = request.bytes(body, #content_type);))
             }
         };
+        let call = quote!(#check #call);
         if b.required {
             args.push(quote!(body: #arg_ty));
             call
@@ -732,6 +781,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
         #doc
         #deprecated
         pub fn #name(&self, #(#args),*) -> Request<'c, #success_ty, #error> {
+            #(#encodes)*
             let #mutable request = Request::new(self.client, reqwest::Method::#method, #path_expr, #decode);
             #(#calls)*
             #body_call
@@ -753,7 +803,11 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
     for e in &op.errors {
         let v = ident(&e.variant);
         let r = &e.response;
-        let d = docs(&[Some(&r.description)], &[format!("Status {}.", status_text(r.status))]);
+        let status_line = match r.status {
+            StatusMatch::Default => "Any status not listed above.".to_owned(),
+            s => format!("Status {}.", status_text(s)),
+        };
+        let d = docs(&[Some(&r.description)], &[status_line]);
         let fixed = match r.status {
             StatusMatch::Code(c) => Some(c),
             _ => None,
@@ -777,22 +831,21 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
             (None, _) => quote!(Ok(())),
         };
         let reason = heck::ToTitleCase::to_title_case(e.variant.as_str());
-        let with_body = format!("{} {reason}: {{}}", status_text(r.status));
+        let with_body = format!("{} {reason}: {{body}}", status_text(r.status));
         let without_body = format!("{} {reason}", status_text(r.status));
-        let range_with_body = format!("{{}} {reason}: {{}}");
-        let range_without_body = format!("{{}} {reason}");
-        let json = quote!(serde_json::to_string(body).map_err(|_| std::fmt::Error)?);
+        let range_with_body = format!("{{status}} {reason}: {{body}}");
+        let range_without_body = format!("{{status}} {reason}");
         let shown = match r.kind {
-            BodyKind::Json => json,
-            BodyKind::Text => quote!(body),
-            _ => quote!(format_args!("{} bytes", body.len())),
+            BodyKind::Json => quote!(let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;),
+            BodyKind::Text => quote!(),
+            _ => quote!(let body = format!("{} bytes", body.len());),
         };
         match (&r.ty, fixed) {
             (Some(t), Some(_)) => {
                 let ty = rust_type(t, models);
                 variants.push(quote!(#d #v(#ty),));
                 arms.push(quote!(#pattern => Some(#decode.map(Self::#v)),));
-                display_arms.push(quote!(Self::#v(body) => write!(f, #with_body, #shown),));
+                display_arms.push(quote!(Self::#v(body) => { #shown write!(f, #with_body) }));
             }
             (Some(t), None) => {
                 let ty = rust_type(t, models);
@@ -803,7 +856,7 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
                     body: #ty,
                 },));
                 arms.push(quote!(#pattern => Some(#decode.map(|body| Self::#v { status, body })),));
-                display_arms.push(quote!(Self::#v { status, body } => write!(f, #range_with_body, status, #shown),));
+                display_arms.push(quote!(Self::#v { status, body } => { #shown write!(f, #range_with_body) }));
             }
             (None, Some(_)) => {
                 variants.push(quote!(#d #v,));
@@ -816,7 +869,7 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
                     status: u16,
                 },));
                 arms.push(quote!(#pattern => Some(Ok(Self::#v { status })),));
-                display_arms.push(quote!(Self::#v { status } => write!(f, #range_without_body, status),));
+                display_arms.push(quote!(Self::#v { status } => write!(f, #range_without_body),));
             }
         }
         let code = fixed.map(Literal::u16_unsuffixed);
