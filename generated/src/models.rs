@@ -464,10 +464,6 @@ impl CreateAuthKeysCodeResponse {
 /// Example: `{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateAuthKeysCodeResponseData {
-    /// The code to send to the exchange endpoint.
-    ///
-    /// Example: `"auth_code_xyz789"`
-    pub id: String,
     /// The app the code was issued to.
     ///
     /// Example: `12345`
@@ -476,12 +472,16 @@ pub struct CreateAuthKeysCodeResponseData {
     ///
     /// Example: `"2025-08-24T10:30:00Z"`
     pub created_at: String,
+    /// The code to send to the exchange endpoint.
+    ///
+    /// Example: `"auth_code_xyz789"`
+    pub id: String,
 }
 
 impl CreateAuthKeysCodeResponseData {
-    /// A value with the required `id`, `app_id`, `created_at` and every optional field left out.
-    pub fn new(id: String, app_id: i64, created_at: String) -> Self {
-        Self { id, app_id, created_at }
+    /// A value with the required `app_id`, `created_at`, `id` and every optional field left out.
+    pub fn new(app_id: i64, created_at: String, id: String) -> Self {
+        Self { app_id, created_at, id }
     }
 }
 
@@ -494,13 +494,6 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     ///
     /// Example: `"auth_code_abc123def456"`
     pub code: String,
-    /// The secret the challenge was derived from; needed when the code was created with a `code_challenge`.
-    ///
-    /// (optional)
-    ///
-    /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_verifier: Option<String>,
     /// How the challenge was computed from the verifier.
     ///
     /// (optional; may be `null`)
@@ -510,6 +503,13 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     pub code_challenge_method: Nullable<
         ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
     >,
+    /// The secret the challenge was derived from; needed when the code was created with a `code_challenge`.
+    ///
+    /// (optional)
+    ///
+    /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<String>,
 }
 
 impl ExchangeAuthCodeForApiKeyRequest {
@@ -517,15 +517,9 @@ impl ExchangeAuthCodeForApiKeyRequest {
     pub fn new(code: String) -> Self {
         Self {
             code,
-            code_verifier: None,
             code_challenge_method: Nullable::Absent,
+            code_verifier: None,
         }
-    }
-
-    /// Sets [`code_verifier`](Self::code_verifier).
-    pub fn with_code_verifier(mut self, value: String) -> Self {
-        self.code_verifier = Some(value);
-        self
     }
 
     /// Sets [`code_challenge_method`](Self::code_challenge_method).
@@ -534,6 +528,12 @@ impl ExchangeAuthCodeForApiKeyRequest {
         value: impl Into<Nullable<ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod>>,
     ) -> Self {
         self.code_challenge_method = value.into();
+        self
+    }
+
+    /// Sets [`code_verifier`](Self::code_verifier).
+    pub fn with_code_verifier(mut self, value: String) -> Self {
+        self.code_verifier = Some(value);
         self
     }
 }

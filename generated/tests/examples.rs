@@ -38,253 +38,282 @@ fn same(a: &Value, b: &Value) -> bool {
 /// Example of the 400 answer of `POST /auth/keys`.
 #[test]
 fn exchange_auth_code_for_api_key_bad_request_example() {
-    round_trip::<
-        models::BadRequestResponse,
-    >("{\"error\":{\"code\":400,\"message\":\"Invalid request parameters\"}}");
+    let _: models::BadRequestResponse = round_trip(
+        r#"{"error":{"code":400,"message":"Invalid request parameters"}}"#,
+    );
 }
 
 /// Example of the 403 answer of `POST /auth/keys`.
 #[test]
 fn exchange_auth_code_for_api_key_forbidden_example() {
-    round_trip::<
-        models::ForbiddenResponse,
-    >("{\"error\":{\"code\":403,\"message\":\"Invalid code or code verifier\"}}");
+    let _: models::ForbiddenResponse = round_trip(
+        r#"{"error":{"code":403,"message":"Invalid code or code verifier"}}"#,
+    );
 }
 
 /// Example of the 500 answer of `POST /auth/keys`.
 #[test]
 fn exchange_auth_code_for_api_key_internal_server_error_example() {
-    round_trip::<
-        models::InternalServerResponse,
-    >("{\"error\":{\"code\":500,\"message\":\"Internal Server Error\"}}");
+    let _: models::InternalServerResponse = round_trip(
+        r#"{"error":{"code":500,"message":"Internal Server Error"}}"#,
+    );
 }
 
 /// Example of the 401 answer of `POST /auth/keys/code`.
 #[test]
 fn create_auth_code_unauthorized_example() {
-    round_trip::<
-        models::UnauthorizedResponse,
-    >("{\"error\":{\"code\":401,\"message\":\"Missing Authentication header\"}}");
+    let _: models::UnauthorizedResponse = round_trip(
+        r#"{"error":{"code":401,"message":"Missing Authentication header"}}"#,
+    );
 }
 
 /// Example of the 403 answer of `POST /auth/keys/code`.
 #[test]
 fn create_auth_code_forbidden_example() {
-    round_trip::<
-        models::ForbiddenResponse,
-    >(
-        "{\"error\":{\"code\":403,\"message\":\"Only management keys can perform this operation\"}}",
+    let _: models::ForbiddenResponse = round_trip(
+        r#"{"error":{"code":403,"message":"Only management keys can perform this operation"}}"#,
     );
 }
 
 /// Example of the 409 answer of `POST /auth/keys/code`.
 #[test]
 fn create_auth_code_conflict_example() {
-    round_trip::<
-        models::ConflictResponse,
-    >(
-        "{\"error\":{\"code\":409,\"message\":\"Resource conflict. Please try again later.\"}}",
+    let _: models::ConflictResponse = round_trip(
+        r#"{"error":{"code":409,"message":"Resource conflict. Please try again later."}}"#,
     );
 }
 
 /// Example of the `BadRequestResponseErrorData` schema.
 #[test]
 fn bad_request_response_error_data_example() {
-    round_trip::<
-        models::BadRequestResponseErrorData,
-    >("{\"code\":400,\"message\":\"Invalid request parameters\"}");
+    let _: models::BadRequestResponseErrorData = round_trip(
+        r#"{"code":400,"message":"Invalid request parameters"}"#,
+    );
 }
 
 /// Example of the `ConflictResponseErrorData` schema.
 #[test]
 fn conflict_response_error_data_example() {
-    round_trip::<
-        models::ConflictResponseErrorData,
-    >("{\"code\":409,\"message\":\"Resource conflict. Please try again later.\"}");
+    let _: models::ConflictResponseErrorData = round_trip(
+        r#"{"code":409,"message":"Resource conflict. Please try again later."}"#,
+    );
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema`.
 #[test]
 fn create_auth_keys_code_request_example() {
-    round_trip::<
-        models::CreateAuthKeysCodeRequest,
-    >(
-        "{\"callback_url\":\"https://myapp.com/auth/callback\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"limit\":100}",
+    let _: models::CreateAuthKeysCodeRequest = round_trip(
+        r#"{"callback_url":"https://myapp.com/auth/callback","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM","code_challenge_method":"S256","limit":100}"#,
     );
 }
 
-/// Example of the `callback_url` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `callback_url` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_callback_url_example() {
-    round_trip::<url::Url>("\"https://myapp.com/auth/callback\"");
+    let _: url::Url = round_trip(r#""https://myapp.com/auth/callback""#);
 }
 
-/// Example of the `code_challenge` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `code_challenge` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_code_challenge_example() {
-    round_trip::<String>("\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\"");
+    let _: String = round_trip(r#""E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM""#);
 }
 
-/// Example of the `code_challenge_method` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `code_challenge_method` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_code_challenge_method_example() {
-    let value = round_trip::<
-        models::CreateAuthKeysCodeRequestCodeChallengeMethod,
-    >("\"S256\"");
-    assert!(
-        ! matches!(value,
-        models::CreateAuthKeysCodeRequestCodeChallengeMethod::Unknown(_)),
-        "the example is not one of the known values: {value:?}"
+    let value: models::CreateAuthKeysCodeRequestCodeChallengeMethod = round_trip(
+        r#""S256""#,
     );
+    if let models::CreateAuthKeysCodeRequestCodeChallengeMethod::Unknown(_) = value {
+        panic!("the example is not one of the known values: {value:?}");
+    }
 }
 
-/// Example of the `expires_at` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `expires_at` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_expires_at_example() {
-    round_trip::<chrono::DateTime<chrono::Utc>>("\"2027-12-31T23:59:59Z\"");
+    let _: chrono::DateTime<chrono::Utc> = round_trip(r#""2027-12-31T23:59:59Z""#);
 }
 
-/// Example of the `key_label` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `key_label` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_key_label_example() {
-    round_trip::<String>("\"My Custom Key\"");
+    let _: String = round_trip(r#""My Custom Key""#);
 }
 
-/// Example of the `limit` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `limit` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_limit_example() {
-    round_trip::<f64>("100");
+    let _: f64 = round_trip(r#"100"#);
 }
 
-/// Example of the `usage_limit_type` property of `CreateAuthKeysCodeRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `usage_limit_type` property of `CreateAuthKeysCodeRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_request_usage_limit_type_example() {
-    let value = round_trip::<
-        models::CreateAuthKeysCodeRequestUsageLimitType,
-    >("\"monthly\"");
-    assert!(
-        ! matches!(value, models::CreateAuthKeysCodeRequestUsageLimitType::Unknown(_)),
-        "the example is not one of the known values: {value:?}"
+    let value: models::CreateAuthKeysCodeRequestUsageLimitType = round_trip(
+        r#""monthly""#,
     );
+    if let models::CreateAuthKeysCodeRequestUsageLimitType::Unknown(_) = value {
+        panic!("the example is not one of the known values: {value:?}");
+    }
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema`.
 #[test]
 fn create_auth_keys_code_response_example() {
-    round_trip::<
-        models::CreateAuthKeysCodeResponse,
-    >(
-        "{\"data\":{\"id\":\"auth_code_xyz789\",\"app_id\":12345,\"created_at\":\"2025-08-24T10:30:00Z\"}}",
+    let _: models::CreateAuthKeysCodeResponse = round_trip(
+        r#"{"data":{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}}"#,
     );
 }
 
-/// Example of the `data` property of `CreateAuthKeysCodeResponse`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `data` property of `CreateAuthKeysCodeResponse`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_example() {
-    round_trip::<
-        models::CreateAuthKeysCodeResponseData,
-    >(
-        "{\"id\":\"auth_code_xyz789\",\"app_id\":12345,\"created_at\":\"2025-08-24T10:30:00Z\"}",
+    let _: models::CreateAuthKeysCodeResponseData = round_trip(
+        r#"{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}"#,
     );
 }
 
-/// Example of the `id` property of `CreateAuthKeysCodeResponseData`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
-#[test]
-fn create_auth_keys_code_response_data_id_example() {
-    round_trip::<String>("\"auth_code_xyz789\"");
-}
-
-/// Example of the `app_id` property of `CreateAuthKeysCodeResponseData`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `app_id` property of `CreateAuthKeysCodeResponseData`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_app_id_example() {
-    round_trip::<i64>("12345");
+    let _: i64 = round_trip(r#"12345"#);
 }
 
-/// Example of the `created_at` property of `CreateAuthKeysCodeResponseData`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `created_at` property of `CreateAuthKeysCodeResponseData`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_created_at_example() {
-    round_trip::<String>("\"2025-08-24T10:30:00Z\"");
+    let _: String = round_trip(r#""2025-08-24T10:30:00Z""#);
+}
+
+/// Example of the `id` property of `CreateAuthKeysCodeResponseData`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
+#[test]
+fn create_auth_keys_code_response_data_id_example() {
+    let _: String = round_trip(r#""auth_code_xyz789""#);
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
 #[test]
 fn exchange_auth_code_for_api_key_request_example() {
-    round_trip::<
-        models::ExchangeAuthCodeForApiKeyRequest,
-    >(
-        "{\"code\":\"auth_code_abc123def456\",\"code_verifier\":\"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\",\"code_challenge_method\":\"S256\"}",
+    let _: models::ExchangeAuthCodeForApiKeyRequest = round_trip(
+        r#"{"code":"auth_code_abc123def456","code_verifier":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk","code_challenge_method":"S256"}"#,
     );
 }
 
-/// Example of the `code` property of `ExchangeAuthCodeForApiKeyRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `code` property of `ExchangeAuthCodeForApiKeyRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_example() {
-    round_trip::<String>("\"auth_code_abc123def456\"");
+    let _: String = round_trip(r#""auth_code_abc123def456""#);
 }
 
-/// Example of the `code_verifier` property of `ExchangeAuthCodeForApiKeyRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
-#[test]
-fn exchange_auth_code_for_api_key_request_code_verifier_example() {
-    round_trip::<String>("\"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\"");
-}
-
-/// Example of the `code_challenge_method` property of `ExchangeAuthCodeForApiKeyRequest`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `code_challenge_method` property of `ExchangeAuthCodeForApiKeyRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_challenge_method_example() {
-    let value = round_trip::<
-        models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
-    >("\"S256\"");
-    assert!(
-        ! matches!(value,
-        models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::Unknown(_)),
-        "the example is not one of the known values: {value:?}"
+    let value: models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod = round_trip(
+        r#""S256""#,
     );
+    if let models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::Unknown(_) = value {
+        panic!("the example is not one of the known values: {value:?}");
+    }
+}
+
+/// Example of the `code_verifier` property of `ExchangeAuthCodeForApiKeyRequest`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
+#[test]
+fn exchange_auth_code_for_api_key_request_code_verifier_example() {
+    let _: String = round_trip(r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#);
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
 #[test]
 fn exchange_auth_code_for_api_key_response_example() {
-    round_trip::<
-        models::ExchangeAuthCodeForApiKeyResponse,
-    >(
-        "{\"key\":\"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"user_id\":\"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ\"}",
+    let _: models::ExchangeAuthCodeForApiKeyResponse = round_trip(
+        r#"{"key":"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","user_id":"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ"}"#,
     );
 }
 
-/// Example of the `key` property of `ExchangeAuthCodeForApiKeyResponse`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `key` property of `ExchangeAuthCodeForApiKeyResponse`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_response_key_example() {
-    round_trip::<
-        String,
-    >("\"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"");
+    let _: String = round_trip(
+        r#""sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef""#,
+    );
 }
 
-/// Example of the `user_id` property of `ExchangeAuthCodeForApiKeyResponse`. A property example alone is checked against the field's own type: the struct around it may have other required fields.
+/// Example of the `user_id` property of `ExchangeAuthCodeForApiKeyResponse`.
+///
+/// A property example alone is checked against the field's own type: the struct
+/// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_response_user_id_example() {
-    round_trip::<String>("\"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ\"");
+    let _: String = round_trip(r#""user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ""#);
 }
 
 /// Example of the `ForbiddenResponseErrorData` schema.
 #[test]
 fn forbidden_response_error_data_example() {
-    round_trip::<
-        models::ForbiddenResponseErrorData,
-    >("{\"code\":403,\"message\":\"Only management keys can perform this operation\"}");
+    let _: models::ForbiddenResponseErrorData = round_trip(
+        r#"{"code":403,"message":"Only management keys can perform this operation"}"#,
+    );
 }
 
 /// Example of the `InternalServerResponseErrorData` schema.
 #[test]
 fn internal_server_response_error_data_example() {
-    round_trip::<
-        models::InternalServerResponseErrorData,
-    >("{\"code\":500,\"message\":\"Internal Server Error\"}");
+    let _: models::InternalServerResponseErrorData = round_trip(
+        r#"{"code":500,"message":"Internal Server Error"}"#,
+    );
 }
 
 /// Example of the `UnauthorizedResponseErrorData` schema.
 #[test]
 fn unauthorized_response_error_data_example() {
-    round_trip::<
-        models::UnauthorizedResponseErrorData,
-    >("{\"code\":401,\"message\":\"Missing Authentication header\"}");
+    let _: models::UnauthorizedResponseErrorData = round_trip(
+        r#"{"code":401,"message":"Missing Authentication header"}"#,
+    );
 }

@@ -1,6 +1,10 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--tag NAME]...`
+//! `cargo xtask bench [--rounds N] [--requests N] [--sizes N,N,...]`
 //!
-//! Parses flags and calls the generator; all logic lives in the `generator` crate.
+//! Parses flags and calls the generator; all logic lives in the `generator` crate. The
+//! benchmark (measurement only, no generator logic) is in `bench.rs`.
+
+mod bench;
 
 use clap::{Parser, Subcommand};
 use generator::{write, Config, ErrorKind};
@@ -31,6 +35,33 @@ enum Command {
         #[arg(long = "tag", value_name = "NAME", default_value = "OAuth")]
         tags: Vec<String>,
     },
+    /// Measure the generator (stages, parse floor, scaling) and the generated client; prints a table.
+    Bench {
+        /// Interleaved rounds of the parse-floor and real-document measurements.
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+        /// Requests per client in the client-overhead part.
+        #[arg(long, default_value_t = 5000)]
+        requests: usize,
+        /// Sizes (schemas = operations) of the synthetic documents.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,10000")]
+        sizes: Vec<usize>,
+        /// Folder of the upstream documents (default: ../shared/openapi next to the repository).
+        #[arg(long, value_name = "DIR")]
+        upstream: Option<PathBuf>,
+        /// Seconds after which one synthetic size is stopped (the stages it finished are shown).
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        scale_timeout: u64,
+        /// Skip the generated-client part.
+        #[arg(long)]
+        no_client: bool,
+        /// Skip the scaling part.
+        #[arg(long)]
+        no_scale: bool,
+        /// Internal: measure one synthetic size and print one line (run per size by `bench`).
+        #[arg(long, hide = true)]
+        scale_child: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +74,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Codegen { check, spec, out, tags } => codegen(check, spec, out, tags),
+        Command::Bench { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child } => bench::run(
+            &root(),
+            bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child },
+        ),
     }
 }
 

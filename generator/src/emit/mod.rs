@@ -4,8 +4,10 @@
 
 mod docs;
 mod examples;
+mod pages;
 mod rust;
 mod templates;
+mod usage;
 mod validate;
 
 pub use docs::doc_text;
@@ -57,6 +59,9 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     }
     for (path, body) in templates::extra_files(api) {
         add(path, body.to_owned());
+    }
+    for (path, body) in templates::usage_examples(api) {
+        add(&path, body);
     }
     for (path, body) in templates::render(api)? {
         add(&path, body);

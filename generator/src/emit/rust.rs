@@ -157,24 +157,8 @@ pub fn type_name(t: &TypeRef) -> String {
 }
 
 fn lib_rs(api: &Api) -> TokenStream {
-    let mut crate_docs = vec![format!("Async client for the {}, version {}.", api.title, api.version)];
-    if let Some(d) = &api.description {
-        crate_docs.push(String::new());
-        crate_docs.push(doc_text(d.trim()));
-    }
-    crate_docs.push(String::new());
-    crate_docs.push("Build a [`Client`], then call an operation through the accessor of its tag:".into());
-    crate_docs.push(String::new());
-    for tag in &api.tags {
-        crate_docs.push(format!("- [`Client::{}`] → [`{}::{}`]", tag.module, tag.module, tag.client));
-    }
-    crate_docs.push(String::new());
-    crate_docs.push(
-        "Each operation returns a [`Request`]: set per-request options on it, then `.await` it to get the \
-         response model or an [`Error`] whose `Api` variant holds the operation's typed error."
-            .into(),
-    );
-    let crate_docs = inner_docs(&crate_docs);
+    // The README is the crate's front page, so its examples are doctests too.
+    let crate_docs = quote!(#![doc = include_str!("../README.md")]);
     let modules = api.tags.iter().map(|t| {
         let m = ident(&t.module);
         let d = docs(&[t.description.as_deref()], &[format!("Operations of the `{}` tag.", t.name)]);

@@ -3,6 +3,7 @@
 //! generator reads no file but the spec.
 
 use crate::diag::Error;
+use super::pages;
 use crate::ir::{Api, Primitive, TypeKind, TypeRef};
 use minijinja::{context, Environment};
 
@@ -68,6 +69,11 @@ pub fn extra_files(api: &Api) -> Vec<(&'static str, &'static str)> {
     out
 }
 
+const DOC_TEMPLATES: &[(&str, &str)] = &[
+    ("tag.md", include_str!("../../../templates/docs/tag.md.jinja")),
+    ("model.md", include_str!("../../../templates/docs/model.md.jinja")),
+];
+
 const TEMPLATES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../../templates/crate/Cargo.toml.jinja")),
     ("README.md", include_str!("../../../templates/crate/README.md.jinja")),
@@ -79,30 +85,63 @@ pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
-    for (name, source) in TEMPLATES {
+    for (name, source) in TEMPLATES.iter().chain(DOC_TEMPLATES) {
         env.add_template(name, source).map_err(|e| template_error(name, &e))?;
     }
+    let login_example = extra_files(api).into_iter().find(|(p, _)| *p == "examples/login.rs").map(|(_, s)| s);
+    let tags: Vec<_> = api
+        .tags
+        .iter()
+        .map(|t| context! { tag => t, operations => pages::operations(api, t), description => pages::cell(t.description.as_deref()) })
+        .collect();
     let ctx = context! {
         api => api,
+        tags => tags,
+        models => api.types.keys().map(|n| (n.clone(), pages::model_page(n))).collect::<Vec<_>>(),
         uses_chrono => uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)),
         uses_uuid => uses(api, |p| p == Primitive::Uuid),
         uses_url => uses(api, |p| p == Primitive::Url),
         pkce => extras(api).iter().any(|(name, _, _)| *name == "pkce"),
         login => extras(api).iter().any(|(name, _, _)| *name == "login"),
+        login_example => login_example,
+        quick_start => quick_start(api),
     };
-    TEMPLATES
+    let render = |name: &str, ctx: &minijinja::Value| -> Result<String, Error> {
+        let tmpl = env.get_template(name).map_err(|e| template_error(name, &e))?;
+        tmpl.render(ctx).map_err(|e| template_error(name, &e))
+    };
+    let mut out = Vec::new();
+    for (name, _) in TEMPLATES {
+        out.push(((*name).to_owned(), render(name, &ctx)?));
+    }
+    for (i, tag) in api.tags.iter().enumerate() {
+        let page = context! { api => api, page => tags[i].clone(), login_example => login_example };
+        out.push((format!("docs/sdks/{}/README.md", tag.module), render("tag.md", &page)?));
+    }
+    for def in api.types.values() {
+        let page = context! { model => pages::model(def) };
+        out.push((format!("docs/models/{}", pages::model_page(&def.rust_name)), render("model.md", &page)?));
+    }
+    Ok(out)
+}
+
+/// The first operation's example program, without its `//!` line, for the README.
+fn quick_start(api: &Api) -> Option<String> {
+    let (_, code) = usage_examples(api).into_iter().next()?;
+    Some(code.lines().skip_while(|l| l.starts_with("//!") || l.is_empty()).map(|l| format!("{l}\n")).collect())
+}
+
+/// The runnable "Example Usage" program of every operation, as (path, source).
+pub fn usage_examples(api: &Api) -> Vec<(String, String)> {
+    api.tags
         .iter()
-        .map(|(name, _)| {
-            let tmpl = env.get_template(name).map_err(|e| template_error(name, &e))?;
-            let text = tmpl.render(&ctx).map_err(|e| template_error(name, &e))?;
-            Ok(((*name).to_owned(), text))
-        })
+        .flat_map(|t| t.operations.iter().filter_map(move |op| super::usage::operation_example(api, t, op)))
         .collect()
 }
 
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     // A broken template is a bug of ours, not of the spec; still a clean error, never a panic.
-    Error::spec(&format!("templates/crate/{name}.jinja"), e.line().map(|l| format!("line {l}")), e.to_string())
+    Error::spec(&format!("templates/{name}.jinja"), e.line().map(|l| format!("line {l}")), e.to_string())
 }
 
 /// Whether any type or operation of the API uses a primitive matching `pred`.

@@ -1,0 +1,266 @@
+//! "Example Usage" programs: Rust expressions built from the spec's example values, written as
+//! `examples/<tag>_<operation>.rs`, which the Markdown docs embed verbatim.
+
+use crate::ir::*;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Builds expressions for one program, remembering which models it names.
+struct Builder<'a> {
+    api: &'a Api,
+    models: BTreeSet<String>,
+    /// Guards against examples of recursive types.
+    depth: usize,
+}
+
+impl Builder<'_> {
+    /// An expression of type `ty` for `value`, or a placeholder when `value` is `None` or
+    /// does not fit the type.
+    fn expr(&mut self, ty: &TypeRef, value: Option<&Value>) -> TokenStream {
+        self.try_expr(ty, value).unwrap_or_else(|| self.placeholder(ty))
+    }
+
+    fn try_expr(&mut self, ty: &TypeRef, value: Option<&Value>) -> Option<TokenStream> {
+        let v = value?;
+        Some(match ty {
+            TypeRef::Primitive(p) => match (p, v) {
+                (Primitive::String, Value::String(s)) => quote!(#s.to_owned()),
+                (Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url, Value::String(s)) => {
+                    quote!(#s.parse()?)
+                }
+                (Primitive::I32 | Primitive::I64, Value::Number(n)) => {
+                    let lit = Literal::i64_unsuffixed(n.as_i64()?);
+                    quote!(#lit)
+                }
+                (Primitive::F32 | Primitive::F64, Value::Number(n)) => {
+                    let lit = Literal::f64_unsuffixed(n.as_f64()?);
+                    quote!(#lit)
+                }
+                (Primitive::Bool, Value::Bool(b)) => quote!(#b),
+                (Primitive::Json, v) => json_macro(v)?,
+                (Primitive::Bytes, Value::String(s)) => quote!(#s.as_bytes().to_vec()),
+                _ => return None,
+            },
+            TypeRef::Array(item) => {
+                let items = v.as_array()?.iter().map(|i| self.expr(item, Some(i))).collect::<Vec<_>>();
+                quote!(vec![#(#items),*])
+            }
+            TypeRef::Map(value_ty) => {
+                let obj = v.as_object()?;
+                if **value_ty == TypeRef::Primitive(Primitive::Json) {
+                    let json = json_macro(v)?;
+                    quote!(#json.as_object().cloned().unwrap_or_default())
+                } else {
+                    let pairs = obj.iter().map(|(k, x)| {
+                        let x = self.expr(value_ty, Some(x));
+                        quote!((#k.to_owned(), #x))
+                    });
+                    quote!(std::collections::BTreeMap::from([#(#pairs),*]))
+                }
+            }
+            TypeRef::Named(id) => self.named(id, Some(v))?,
+        })
+    }
+
+    fn named(&mut self, id: &str, v: Option<&Value>) -> Option<TokenStream> {
+        let def = self.api.types.get(id)?;
+        if self.depth > 8 {
+            return None;
+        }
+        self.depth += 1;
+        let out = self.named_inner(def, v);
+        self.depth -= 1;
+        out
+    }
+
+    fn named_inner(&mut self, def: &TypeDef, v: Option<&Value>) -> Option<TokenStream> {
+        let name = ident(&def.rust_name);
+        let v = v.or(def.example.as_ref());
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                let obj = v.and_then(Value::as_object);
+                self.models.insert(def.rust_name.clone());
+                let mut args = Vec::new();
+                let mut setters = Vec::new();
+                for f in fields {
+                    let given = obj.and_then(|o| o.get(&f.wire_name));
+                    let inner = |b: &mut Self, val: Option<&Value>| {
+                        let e = b.expr(&f.ty, val);
+                        if f.boxed {
+                            quote!(Box::new(#e))
+                        } else {
+                            e
+                        }
+                    };
+                    if f.required && !f.nullable {
+                        args.push(inner(self, given));
+                    } else if let Some(val) = given {
+                        let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
+                        if val.is_null() {
+                            if f.nullable && !f.required {
+                                setters.push(quote!(.#setter(openrouter::Nullable::Null)));
+                            }
+                        } else {
+                            let e = inner(self, Some(val));
+                            setters.push(quote!(.#setter(#e)));
+                        }
+                    }
+                }
+                Some(quote!(#name::new(#(#args),*) #(#setters)*))
+            }
+            TypeKind::Enum { variants } => {
+                self.models.insert(def.rust_name.clone());
+                let wanted = v.or_else(|| variants.first().map(|x| &x.wire))?;
+                match variants.iter().find(|x| &x.wire == wanted) {
+                    Some(x) => {
+                        let vn = ident(&x.rust_name);
+                        Some(quote!(#name::#vn))
+                    }
+                    None => match wanted {
+                        Value::String(s) => Some(quote!(#name::from(#s))),
+                        Value::Number(n) => {
+                            let lit = Literal::i64_unsuffixed(n.as_i64()?);
+                            Some(quote!(#name::from(#lit)))
+                        }
+                        _ => None,
+                    },
+                }
+            }
+            TypeKind::Union { variants } => {
+                self.models.insert(def.rust_name.clone());
+                let v = v?;
+                for x in variants {
+                    if fits(self.api, &x.ty, v) {
+                        if let Some(e) = self.try_expr(&x.ty, Some(v)) {
+                            let vn = ident(&x.rust_name);
+                            return Some(quote!(#name::#vn(#e)));
+                        }
+                    }
+                }
+                let json = json_macro(v)?;
+                Some(quote!(#name::Other(#json)))
+            }
+            TypeKind::Alias(t) => {
+                let t = t.clone();
+                Some(self.expr(&t, v))
+            }
+        }
+    }
+
+    /// A value of the right type when the spec gives no example.
+    fn placeholder(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Primitive(p) => match p {
+                Primitive::String => quote!("example".to_owned()),
+                Primitive::DateTime => quote!("2025-01-01T00:00:00Z".parse()?),
+                Primitive::Date => quote!("2025-01-01".parse()?),
+                Primitive::Uuid => quote!("00000000-0000-0000-0000-000000000000".parse()?),
+                Primitive::Url => quote!("https://example.com".parse()?),
+                Primitive::I32 | Primitive::I64 => quote!(0),
+                Primitive::F32 | Primitive::F64 => quote!(0.0),
+                Primitive::Bool => quote!(false),
+                Primitive::Json => quote!(serde_json::Value::Null),
+                Primitive::Bytes => quote!(Vec::new()),
+            },
+            TypeRef::Array(_) => quote!(Vec::new()),
+            TypeRef::Map(_) => quote!(Default::default()),
+            TypeRef::Named(id) => self.named(id, None).unwrap_or_else(|| quote!(Default::default())),
+        }
+    }
+}
+
+/// Whether a JSON value has the shape of a type (for picking a union branch).
+fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => match p {
+            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => v.is_string(),
+            Primitive::I32 | Primitive::I64 => v.is_i64() || v.is_u64(),
+            Primitive::F32 | Primitive::F64 => v.is_number(),
+            Primitive::Bool => v.is_boolean(),
+            Primitive::Json => true,
+            Primitive::Bytes => v.is_string(),
+        },
+        TypeRef::Array(_) => v.is_array(),
+        TypeRef::Map(_) => v.is_object(),
+        TypeRef::Named(id) => match api.types.get(id).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, .. }) => {
+                v.as_object().is_some_and(|o| fields.iter().filter(|f| f.required).all(|f| o.contains_key(&f.wire_name)))
+            }
+            Some(TypeKind::Enum { variants }) => variants.iter().any(|x| &x.wire == v),
+            Some(TypeKind::Alias(t)) => fits(api, t, v),
+            Some(TypeKind::Union { .. }) | None => true,
+        },
+    }
+}
+
+fn json_macro(v: &Value) -> Option<TokenStream> {
+    let tokens = TokenStream::from_str(&v.to_string()).ok()?;
+    Some(quote!(serde_json::json!(#tokens)))
+}
+
+/// One runnable example program for an operation: (file path, source without header).
+pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String, String)> {
+    let mut b = Builder { api, models: BTreeSet::new(), depth: 0 };
+    let module = ident(&tag.module);
+    let method = ident(&op.rust_name);
+    let mut lets = Vec::new();
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let n = ident(&p.rust_name);
+        let e = b.expr(&p.ty, None);
+        lets.push(quote!(let #n = #e;));
+        args.push(quote!(#n));
+    }
+    for p in op.params.iter().filter(|p| !p.required) {
+        let _ = p;
+        args.push(quote!(None));
+    }
+    if let Some(body) = &op.body {
+        let example = body.examples.first().cloned().or_else(|| match &body.ty {
+            TypeRef::Named(id) => api.types.get(id).and_then(|d| d.example.clone()),
+            _ => None,
+        });
+        let e = b.expr(&body.ty, example.as_ref());
+        let e = if body.required { e } else { quote!(Some(#e)) };
+        lets.push(quote!(let body = #e;));
+        args.push(quote!(body));
+    }
+    let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
+    let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
+    let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
+    let doc = format!(" Example: {} (`client.{}().{}`).", summary.trim_end_matches('.'), tag.module, op.rust_name);
+    let result = if op.success.ty.is_some() {
+        quote! {
+            let response = client.#module().#method(#(#args),*).await?;
+            println!("{response:#?}");
+        }
+    } else {
+        quote!(client.#module().#method(#(#args),*).await?;)
+    };
+    let tokens = quote! {
+        #![doc = #doc]
+        #uses
+
+        #[tokio::main]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            let client = openrouter::Client::builder()
+                .api_key(std::env::var("OPENROUTER_API_KEY")?)
+                .build()?;
+            #(#lets)*
+            #result
+            Ok(())
+        }
+    };
+    let file = syn::parse2::<syn::File>(tokens).ok()?;
+    let code = prettyplease::unparse(&file);
+    // A blank line after the inner doc and before `#[tokio::main]`, as a person would write.
+    let code = code.replacen("\nuse ", "\n\nuse ", 1).replacen("\n#[tokio::main]", "\n\n#[tokio::main]", 1);
+    Some((format!("examples/{}_{}.rs", tag.module, op.rust_name), code))
+}

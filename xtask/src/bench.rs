@@ -1,0 +1,1046 @@
+//! `cargo xtask bench`: how fast the generator is against the cost of parsing its input, how its
+//! cost grows with the document, and what the generated client adds over hand-written reqwest.
+//!
+//! Every figure is a median over many runs measured in this process, in one run, with the
+//! compared variants interleaved so that machine noise hits them alike. Nothing here asserts a
+//! time: the printed table is the result. A debug build re-runs itself in release first.
+
+use generator::{emit, load, lower, normalize};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------------
+// Allocation counting: per thread, so the local server's allocations are not the client's.
+
+/// The system allocator, counting allocations and bytes of the calling thread.
+pub struct Counting;
+
+thread_local! {
+    static ALLOCS: Cell<u64> = const { Cell::new(0) };
+    static BYTES: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count(size: usize) {
+    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+    let _ = BYTES.try_with(|c| c.set(c.get() + size as u64));
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; counting touches only `Cell<u64>`
+// thread locals, which need no allocation and no destructor.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// (allocations, bytes) made by this thread so far.
+fn allocs() -> (u64, u64) {
+    (ALLOCS.with(Cell::get), BYTES.with(Cell::get))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options and entry point.
+
+/// What `cargo xtask bench` was asked to do.
+pub struct Options {
+    /// Interleaved rounds of the parse-floor and real-document measurements.
+    pub rounds: usize,
+    /// Requests per client variant.
+    pub requests: usize,
+    /// Sizes of the synthetic documents.
+    pub sizes: Vec<usize>,
+    /// The folder holding the upstream documents.
+    pub upstream: Option<PathBuf>,
+    /// Skip the client-overhead part.
+    pub no_client: bool,
+    /// Skip the scaling part.
+    pub no_scale: bool,
+    /// Seconds after which one synthetic size is stopped (its finished stages are shown).
+    pub scale_timeout: u64,
+    /// Internal: measure one synthetic size in this process and print one line.
+    pub scale_child: Option<usize>,
+}
+
+const TAG: &str = "OAuth";
+const DOC_2026: &str = "openrouter-2026-08-22.yaml";
+const DOC_2025: &str = "openrouter-2025-09-24.yaml";
+
+pub fn run(root: &Path, opts: Options) -> ExitCode {
+    if let Some(n) = opts.scale_child {
+        return scale_child(n);
+    }
+    if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_DEBUG").is_none() {
+        return rerun_in_release(root);
+    }
+    let upstream = opts.upstream.clone().unwrap_or_else(|| root.join("../shared/openapi"));
+    println!("# cargo xtask bench — medians of this run ({} rounds; release build)\n", opts.rounds);
+    let docs = [
+        Doc::new(upstream.join(DOC_2026), format!("2026 ({DOC_2026})")),
+        Doc::new(upstream.join(DOC_2025), format!("2025 ({DOC_2025})")),
+        Doc::new(root.join("spec/openrouter.yaml"), "spec/openrouter.yaml".into()),
+    ];
+    let runtime_files = runtime_files(root);
+    generator_tables(&docs, opts.rounds, &runtime_files);
+    if !opts.no_scale {
+        scaling_table(&opts.sizes, Duration::from_secs(opts.scale_timeout));
+    }
+    if !opts.no_client {
+        client_table(root, opts.requests);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Timings of a debug build are meaningless: build and run the release binary instead.
+fn rerun_in_release(root: &Path) -> ExitCode {
+    eprintln!("cargo xtask bench: running the release build (cargo run --release -p xtask -- bench)");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
+        .args(std::env::args_os().skip(1))
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and printing.
+
+fn median(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn min(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn fmt_ms(x: f64) -> String {
+    if x.is_nan() {
+        "—".into()
+    } else if x >= 100.0 {
+        format!("{x:.0} ms")
+    } else if x >= 10.0 {
+        format!("{x:.1} ms")
+    } else {
+        format!("{x:.2} ms")
+    }
+}
+
+fn fmt_count(x: u64) -> String {
+    if x >= 10_000_000 {
+        format!("{:.1} M", x as f64 / 1e6)
+    } else if x >= 10_000 {
+        format!("{:.0} k", x as f64 / 1e3)
+    } else {
+        x.to_string()
+    }
+}
+
+fn fmt_bytes(x: u64) -> String {
+    if x >= 10 << 20 {
+        format!("{:.0} MiB", x as f64 / (1 << 20) as f64)
+    } else if x >= 1 << 20 {
+        format!("{:.1} MiB", x as f64 / (1 << 20) as f64)
+    } else if x >= 10 << 10 {
+        format!("{:.0} KiB", x as f64 / 1024.0)
+    } else {
+        format!("{x} B")
+    }
+}
+
+/// A plain-text table with right-aligned columns after the first.
+struct Table {
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(head: &[&str]) -> Self {
+        Self { head: head.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
+    }
+    fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+    fn print(&self) {
+        let cols = self.head.len();
+        let mut w = vec![0; cols];
+        for r in std::iter::once(&self.head).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(cols) {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let line = |r: &Vec<String>| {
+            let mut s = String::from("|");
+            for (i, width) in w.iter().enumerate() {
+                let c = r.get(i).map(String::as_str).unwrap_or("");
+                let pad = width - c.chars().count();
+                if i == 0 {
+                    let _ = write!(s, " {c}{} |", " ".repeat(pad));
+                } else {
+                    let _ = write!(s, " {}{c} |", " ".repeat(pad));
+                }
+            }
+            s
+        };
+        println!("{}", line(&self.head));
+        let mut sep = String::from("|");
+        for (i, width) in w.iter().enumerate() {
+            sep.push_str(&"-".repeat(width + 1));
+            sep.push_str(if i == 0 { "-|" } else { ":|" });
+        }
+        println!("{sep}");
+        for r in &self.rows {
+            println!("{}", line(r));
+        }
+        println!();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items 1–3: parse floor and the stages on real documents.
+
+struct Doc {
+    path: PathBuf,
+    label: String,
+}
+
+impl Doc {
+    fn new(path: PathBuf, label: String) -> Self {
+        Self { path, label }
+    }
+}
+
+const STAGES: [&str; 5] = ["load (read + YAML parse)", "normalize (3.1 → 3.0 Value)", "to_openapi (Value → openapiv3)", "lower (→ IR)", "emit (IR → files, incl. format)"];
+
+/// Per-stage samples of one document; `error` once a stage failed.
+#[derive(Default)]
+struct StageSamples {
+    times: [Vec<f64>; 5],
+    total: Vec<f64>,
+    format: Vec<f64>,
+    allocs: [u64; 5],
+    alloc_bytes: [u64; 5],
+    output_bytes: usize,
+    error: Option<String>,
+}
+
+/// Files the generator copies verbatim from `templates/`: not formatted, so not re-formatted
+/// by the format estimate.
+fn runtime_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let base = root.join("templates/runtime");
+    let mut stack = vec![base.clone()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(&base) {
+                out.push(format!("src/{}", rel.to_string_lossy().replace('\\', "/")));
+            }
+        }
+    }
+    out
+}
+
+/// The emit step that turns token streams into text (syn parse + prettyplease), re-done on
+/// the formatted Rust files: an estimate of the share of `emit` spent formatting.
+fn format_estimate(files: &[generator::GeneratedFile], runtime: &[String]) -> Result<usize, String> {
+    let mut n = 0;
+    for f in files {
+        if !f.path.starts_with("src/") || !f.path.ends_with(".rs") || runtime.contains(&f.path) {
+            continue;
+        }
+        let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
+        n += prettyplease::unparse(&file).len();
+    }
+    Ok(n)
+}
+
+/// One run of every stage on `doc`, appended to `s`.
+fn pipeline_once(doc: &Doc, s: &mut StageSamples, runtime: &[String]) {
+    if s.error.is_some() {
+        return;
+    }
+    let file = doc.label.as_str();
+    let tags = [TAG.to_owned()];
+    let mut t = [0.0; 5];
+    let mut a = [(0u64, 0u64); 5];
+    macro_rules! stage {
+        ($i:expr, $e:expr) => {{
+            let a0 = allocs();
+            let t0 = Instant::now();
+            let r = $e;
+            t[$i] = ms(t0.elapsed());
+            let a1 = allocs();
+            a[$i] = (a1.0 - a0.0, a1.1 - a0.1);
+            match r {
+                Ok(v) => v,
+                Err(e) => {
+                    s.error = Some(format!("{} failed: {}", STAGES[$i], first_line(&e.to_string())));
+                    return;
+                }
+            }
+        }};
+    }
+    let value = stage!(0, load::load(&doc.path, file));
+    let value = stage!(1, normalize::normalize(value, file));
+    let openapi = stage!(2, normalize::to_openapi(value, file));
+    let api = stage!(3, lower::lower(&openapi, &tags, file));
+    let files = stage!(4, emit::emit(&api, file));
+    drop(black_box(api));
+    drop(black_box(openapi));
+    let t0 = Instant::now();
+    match format_estimate(&files, runtime) {
+        Ok(n) => {
+            black_box(n);
+            s.format.push(ms(t0.elapsed()));
+        }
+        Err(e) => s.error = Some(format!("format estimate: {e}")),
+    }
+    s.output_bytes = files.iter().map(|f| f.contents.len()).sum();
+    for i in 0..5 {
+        s.times[i].push(t[i]);
+        s.allocs[i] = a[i].0;
+        s.alloc_bytes[i] = a[i].1;
+    }
+    s.total.push(t.iter().sum());
+}
+
+fn first_line(s: &str) -> String {
+    let mut lines = s.lines();
+    let first = lines.next().unwrap_or("").trim().to_owned();
+    match lines.next() {
+        Some(second) => format!("{first} {}", second.trim()),
+        None => first,
+    }
+}
+
+fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
+    // The parse floor works on bytes already in memory; the stages read the file (load).
+    let yaml = std::fs::read(&docs[0].path);
+    let json = yaml
+        .as_ref()
+        .ok()
+        .and_then(|b| load::parse(b, "2026").ok())
+        .and_then(|v| serde_json::to_vec(&v).ok());
+    let (Ok(yaml), Some(json)) = (yaml, json) else {
+        println!("error: cannot read or parse {}: the parse floor and item 2 are skipped\n", docs[0].path.display());
+        return;
+    };
+    let mut yaml_t = Vec::new();
+    let mut json_t = Vec::new();
+    let mut samples: Vec<StageSamples> = docs.iter().map(|_| StageSamples::default()).collect();
+    for d in docs.iter().zip(&mut samples) {
+        if !d.0.path.exists() {
+            d.1.error = Some(format!("{} not found", d.0.path.display()));
+        }
+    }
+    // Warm-up: caches, allocator, page faults.
+    for (d, s) in docs.iter().zip(&mut samples) {
+        let mut warm = StageSamples::default();
+        pipeline_once(d, &mut warm, runtime);
+        s.error = s.error.take().or(warm.error);
+    }
+    // Each round runs every variant once, starting one further along each time, so no
+    // variant always follows the same one.
+    let variants = docs.len() + 2;
+    for round in 0..rounds {
+        for k in 0..variants {
+            match (round + k) % variants {
+                0 => {
+                    let t0 = Instant::now();
+                    black_box(load::parse(black_box(&yaml), "2026").ok());
+                    yaml_t.push(ms(t0.elapsed()));
+                }
+                1 => {
+                    let t0 = Instant::now();
+                    black_box(load::parse(black_box(&json), "2026.json").ok());
+                    json_t.push(ms(t0.elapsed()));
+                }
+                i => pipeline_once(&docs[i - 2], &mut samples[i - 2], runtime),
+            }
+        }
+    }
+    let floor = median(&yaml_t);
+
+    println!("## 1. Parse floor: the 2026 document ({}), bytes in memory → serde_json::Value\n", fmt_bytes(yaml.len() as u64));
+    let mut t = Table::new(&["input", "median", "min", "× YAML"]);
+    t.row(vec!["YAML (serde_yaml_ng)".into(), fmt_ms(floor), fmt_ms(min(&yaml_t)), "1.00×".into()]);
+    let j = median(&json_t);
+    t.row(vec![format!("JSON form ({}, serde_json)", fmt_bytes(json.len() as u64)), fmt_ms(j), fmt_ms(min(&json_t)), format!("{:.2}×", j / floor)]);
+    t.print();
+
+    for (i, (d, s)) in docs.iter().zip(&samples).enumerate() {
+        let item = if i == 0 { "2" } else { "3" };
+        println!("## {item}. Generate tag `{TAG}` from {}\n", d.label);
+        if let Some(e) = &s.error {
+            println!("error: {e}\n");
+            continue;
+        }
+        let total = median(&s.total);
+        let mut t = Table::new(&["stage", "median", "min", "share", "allocs", "bytes alloc."]);
+        for (k, name) in STAGES.iter().enumerate() {
+            let m = median(&s.times[k]);
+            t.row(vec![
+                name.to_string(),
+                fmt_ms(m),
+                fmt_ms(min(&s.times[k])),
+                format!("{:.0} %", 100.0 * m / total),
+                fmt_count(s.allocs[k]),
+                fmt_bytes(s.alloc_bytes[k]),
+            ]);
+        }
+        let f = median(&s.format);
+        t.row(vec![
+            "  of emit: format (est.: syn parse + prettyplease of the output)".into(),
+            fmt_ms(f),
+            fmt_ms(min(&s.format)),
+            format!("{:.0} %", 100.0 * f / total),
+            String::new(),
+            String::new(),
+        ]);
+        t.row(vec![
+            "total".into(),
+            fmt_ms(total),
+            fmt_ms(min(&s.total)),
+            "100 %".into(),
+            fmt_count(s.allocs.iter().sum()),
+            fmt_bytes(s.alloc_bytes.iter().sum()),
+        ]);
+        if i == 0 {
+            t.row(vec!["total / parse floor (YAML, target ≤ 1.5×)".into(), format!("{:.2}×", total / floor), String::new(), String::new(), String::new(), String::new()]);
+        }
+        t.print();
+        println!("output: {} of generated files\n", fmt_bytes(s.output_bytes as u64));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 4: scaling on synthetic documents, one child process per size (for its peak RSS).
+
+/// An OpenAPI 3.1 document with `n` component schemas and `n` operations, all tagged `OAuth`;
+/// operation `i` takes and returns schema `i`, so lowering visits every schema. Schemas refer
+/// to each other (`parent`: a binary tree, depth log2 n), carry 3.1 constructs the normalizer
+/// rewrites (`type: [T, 'null']`, `const`, `examples`), an inline enum and an inline object
+/// (named after their parent), so naming, `$ref` resolution and normalization all scale.
+pub fn synthetic_doc(n: usize) -> String {
+    let mut s = String::with_capacity(n * 2300);
+    s.push_str("openapi: 3.1.0\ninfo:\n  title: Synthetic\n  version: 1.0.0\n");
+    s.push_str("servers:\n  - url: https://example.invalid/api/v1\n");
+    s.push_str("tags:\n  - name: OAuth\n    description: Every operation.\n");
+    s.push_str("paths:\n");
+    for i in 0..n {
+        let _ = write!(
+            s,
+            "  /items/i{i}/{{id}}:
+    post:
+      tags: [OAuth]
+      operationId: updateItem{i}
+      summary: Update item {i}
+      description: Replaces item {i} and returns it.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+        - name: limit
+          in: query
+          required: false
+          schema:
+            type: [integer, 'null']
+            minimum: 1
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Model{i}'
+      responses:
+        '200':
+          description: The item.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Model{i}'
+        '404':
+          description: Not found.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+"
+        );
+    }
+    s.push_str(
+        "components:
+  schemas:
+    ErrorBody:
+      type: object
+      required: [message]
+      properties:
+        message:
+          type: string
+",
+    );
+    for i in 0..n {
+        let _ = write!(
+            s,
+            "    Model{i}:
+      type: object
+      description: Synthetic model number {i}.
+      required: [id, kind]
+      properties:
+        id:
+          type: string
+          description: Identifier.
+          examples: [abc]
+        name:
+          type: [string, 'null']
+          maxLength: 100
+        count:
+          type: integer
+          format: int64
+          minimum: 0
+        ratio:
+          type: number
+          format: double
+        kind:
+          type: string
+          enum: [alpha, beta, gamma]
+        version:
+          const: v1
+        created_at:
+          type: string
+          format: date-time
+        labels:
+          type: array
+          items:
+            type: string
+        meta:
+          type: object
+          properties:
+            source:
+              type: string
+            score:
+              type: number
+"
+        );
+        if i > 0 {
+            let _ = writeln!(s, "        parent:\n          $ref: '#/components/schemas/Model{}'", (i - 1) / 2);
+        }
+    }
+    s
+}
+
+/// VmHWM and VmRSS of this process, in KiB.
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Measures one size; prints `key=value` pairs on one line for the parent.
+fn scale_child(n: usize) -> ExitCode {
+    let text = synthetic_doc(n);
+    let file = "synthetic.yaml";
+    let tags = [TAG.to_owned()];
+    // Reset the peak to the current RSS (Linux ≥ 4.0), so the peak is that of generating.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let (_, base) = memory_kib();
+    println!("first bytes={}", text.len());
+    // The first run reports each stage as it ends, so a size that times out still shows
+    // how far it got.
+    let stages = |samples: &mut [Vec<f64>; 5], report: bool| -> Result<usize, String> {
+        let mut t = [0.0; 5];
+        let done = |k: usize, x: f64| {
+            if report {
+                println!("first s{k}={x}");
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            }
+        };
+        let t0 = Instant::now();
+        let value = load::parse(text.as_bytes(), file).map_err(|e| e.to_string())?;
+        t[0] = ms(t0.elapsed());
+        done(0, t[0]);
+        let t0 = Instant::now();
+        let value = normalize::normalize(value, file).map_err(|e| e.to_string())?;
+        t[1] = ms(t0.elapsed());
+        done(1, t[1]);
+        let t0 = Instant::now();
+        let doc = normalize::to_openapi(value, file).map_err(|e| e.to_string())?;
+        t[2] = ms(t0.elapsed());
+        done(2, t[2]);
+        let t0 = Instant::now();
+        let api = lower::lower(&doc, &tags, file).map_err(|e| e.to_string())?;
+        t[3] = ms(t0.elapsed());
+        done(3, t[3]);
+        let types = api.types.len();
+        let t0 = Instant::now();
+        let files = emit::emit(&api, file).map_err(|e| e.to_string())?;
+        t[4] = ms(t0.elapsed());
+        done(4, t[4]);
+        black_box(files);
+        for (v, x) in samples.iter_mut().zip(t) {
+            v.push(x);
+        }
+        Ok(types)
+    };
+    let mut samples: [Vec<f64>; 5] = Default::default();
+    let types = match stages(&mut samples, true) {
+        Ok(t) => t,
+        Err(e) => {
+            println!("error={}", first_line(&e));
+            return ExitCode::SUCCESS;
+        }
+    };
+    let (peak, _) = memory_kib();
+    // Roughly 3 s of further runs per size, 2 to 30 of them; a first run over 5 s is the only one.
+    let first: f64 = samples.iter().map(|v| v[0]).sum();
+    let mut runs = 1;
+    if first <= 5000.0 {
+        runs = ((3000.0 / first.max(1.0)) as usize).clamp(2, 30);
+        samples = Default::default();
+        for _ in 0..runs {
+            if let Err(e) = stages(&mut samples, false) {
+                println!("error={}", first_line(&e));
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    let mut line = format!("n={n} bytes={} types={types} runs={runs} base_kib={base} peak_kib={peak}", text.len());
+    for (k, v) in samples.iter().enumerate() {
+        let _ = write!(line, " s{k}={}", median(v));
+    }
+    let totals: Vec<f64> = (0..runs).map(|r| samples.iter().map(|v| v[r]).sum()).collect();
+    let _ = write!(line, " total={}", median(&totals));
+    println!("{line}");
+    ExitCode::SUCCESS
+}
+
+type Measured = std::collections::BTreeMap<String, String>;
+
+/// Runs `bench --scale-child n`, killing it after `timeout`; the stages it finished by then
+/// are kept, with `timeout` set.
+fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
+    use std::io::BufRead;
+    let mut m = Measured::new();
+    let mut child = match Command::new(exe)
+        .args(["bench", "--scale-child", &n.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            m.insert("error".into(), e.to_string());
+            return m;
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take();
+    std::thread::spawn(move || {
+        if let Some(out) = stdout {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let deadline = Instant::now() + timeout;
+    let mut parse = |line: &str, m: &mut Measured| {
+        if let Some(e) = line.strip_prefix("error=") {
+            m.insert("error".into(), e.to_owned());
+        } else if let Some(rest) = line.strip_prefix("first ") {
+            if let Some((k, v)) = rest.split_once('=') {
+                m.entry(k.to_owned()).or_insert_with(|| v.to_owned());
+            }
+        } else {
+            for (k, v) in line.split_whitespace().filter_map(|kv| kv.split_once('=')) {
+                m.insert(k.to_owned(), v.to_owned());
+            }
+        }
+    };
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => parse(&line, &mut m),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                m.insert("timeout".into(), format!("{}", timeout.as_secs()));
+                m.insert("runs".into(), "0".into());
+                break;
+            }
+        }
+    }
+    match child.wait() {
+        Ok(status) if !status.success() && !m.contains_key("timeout") => {
+            m.entry("error".into()).or_insert_with(|| format!("exit {status}"));
+        }
+        Err(e) => {
+            m.entry("error".into()).or_insert_with(|| e.to_string());
+        }
+        _ => {}
+    }
+    m
+}
+
+fn scaling_table(sizes: &[usize], timeout: Duration) {
+    println!("## 4. Scaling: synthetic documents, n schemas + n operations, all lowered (one process per size)\n");
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            println!("error: cannot find the bench binary: {e}\n");
+            return;
+        }
+    };
+    let mut results: Vec<(usize, Measured)> = Vec::new();
+    for &n in sizes {
+        results.push((n, run_scale_child(&exe, n, timeout)));
+    }
+    let num = |m: &Measured, k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let mut t = Table::new(&["n", "YAML", "types", "runs", "parse", "normalize", "to_openapi", "lower", "emit", "total", "µs / schema", "peak RSS", "RSS before"]);
+    for (n, m) in &results {
+        if let Some(e) = m.get("error") {
+            t.row(vec![n.to_string(), format!("error: {e}")]);
+            continue;
+        }
+        let total = num(m, "total");
+        let mut row = vec![
+            n.to_string(),
+            m.get("bytes").map(|b| fmt_bytes(b.parse().unwrap_or(0))).unwrap_or_default(),
+            m.get("types").cloned().unwrap_or_default(),
+            m.get("runs").cloned().unwrap_or_default(),
+        ];
+        for k in 0..5 {
+            let key = format!("s{k}");
+            row.push(match (m.get(&key), m.get("timeout")) {
+                (None, Some(limit)) => format!("> {limit} s (killed)"),
+                _ => fmt_ms(num(m, &key)),
+            });
+        }
+        if let Some(limit) = m.get("timeout") {
+            row.push(format!("> {limit} s"));
+            row.push(format!("> {:.0}", limit.parse::<f64>().unwrap_or(0.0) * 1e6 / *n as f64));
+            t.row(row);
+            continue;
+        }
+        row.push(fmt_ms(total));
+        row.push(format!("{:.0}", total * 1e3 / *n as f64));
+        row.push(fmt_bytes(num(m, "peak_kib") as u64 * 1024));
+        row.push(fmt_bytes(num(m, "base_kib") as u64 * 1024));
+        t.row(row);
+    }
+    // Slopes between consecutive sizes: the exponent k of t ∝ n^k (1 = linear, 2 = quadratic).
+    for w in results.windows(2) {
+        let ((n0, a), (n1, b)) = (&w[0], &w[1]);
+        let f = *n1 as f64 / *n0 as f64;
+        let mut row = vec![format!("slope {n0}→{n1} (k in t ∝ n^k)"), String::new(), String::new(), String::new()];
+        for key in ["s0", "s1", "s2", "s3", "s4", "total"] {
+            let k = (num(b, key) / num(a, key)).ln() / f.ln();
+            row.push(if k.is_nan() { "—".into() } else { format!("{k:.2}") });
+        }
+        let k = (num(b, "total") / num(a, "total")).ln() / f.ln();
+        row.push(if k.is_nan() { String::new() } else { format!("×{:.2}/doubling", 2f64.powf(k)) });
+        let mk = ((num(b, "peak_kib") - num(b, "base_kib")) / (num(a, "peak_kib") - num(a, "base_kib"))).ln() / f.ln();
+        row.push(if mk.is_nan() { String::new() } else { format!("k={mk:.2} (growth)") });
+        t.row(row);
+    }
+    t.print();
+    println!("Peak RSS: VmHWM after one generation, reset (clear_refs) once the YAML text was built; growth = peak − RSS before.\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 5: the generated client against hand-written reqwest + serde_json.
+
+const RESPONSE_BODY: &str = r#"{"data":{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}}"#;
+
+/// A minimal HTTP/1.1 server with keep-alive: reads a request (headers + Content-Length body)
+/// and answers every one with the example response of create-auth-code.
+async fn serve(listener: tokio::net::TcpListener) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { return };
+        tokio::spawn(connection(stream));
+    }
+}
+
+async fn connection(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = stream.set_nodelay(true);
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{RESPONSE_BODY}",
+        RESPONSE_BODY.len()
+    );
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    loop {
+        // One request: headers, then Content-Length bytes of body.
+        let request_len = loop {
+            if let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]);
+                let body = head
+                    .lines()
+                    .filter_map(|l| l.split_once(':'))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if filled >= end + 4 + body {
+                    break end + 4 + body;
+                }
+            }
+            if filled == buf.len() {
+                buf.resize(buf.len() * 2, 0);
+            }
+            match stream.read(&mut buf[filled..]).await {
+                Ok(0) | Err(_) => return,
+                Ok(k) => filled += k,
+            }
+        };
+        buf.copy_within(request_len..filled, 0);
+        filled -= request_len;
+        if stream.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The hand-written side: the request body and response, as a person would type them.
+#[derive(serde::Serialize, Clone)]
+struct RawCreateAuthCode {
+    callback_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_challenge: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_challenge_method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawAuthCodeResponse {
+    data: RawAuthCode,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct RawAuthCode {
+    id: String,
+    app_id: i64,
+    created_at: String,
+}
+
+async fn raw_create_auth_code(
+    http: &reqwest::Client,
+    url: &str,
+    body: &RawCreateAuthCode,
+) -> Result<RawAuthCodeResponse, Box<dyn std::error::Error + Send + Sync>> {
+    let bytes = serde_json::to_vec(body)?;
+    let response = http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(bytes)
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    if !status.is_success() {
+        return Err(format!("status {status}").into());
+    }
+    Ok(serde_json::from_slice(&body)?)
+}
+
+fn client_table(_root: &Path, requests: usize) {
+    println!("## 5. Generated client overhead: create-auth-code with its example body, 127.0.0.1 keep-alive server\n");
+    let listener = match std::net::TcpListener::bind("127.0.0.1:0") {
+        Ok(l) => l,
+        Err(e) => {
+            println!("error: cannot listen on 127.0.0.1: {e}\n");
+            return;
+        }
+    };
+    let addr = listener.local_addr().expect("bound socket has an address");
+    let _ = listener.set_nonblocking(true);
+    // The server has its own thread and runtime; the clients run on this thread.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            serve(listener).await;
+        });
+    });
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            println!("error: tokio runtime: {e}\n");
+            return;
+        }
+    };
+    let result = rt.block_on(measure_clients(&format!("http://{addr}"), requests));
+    match result {
+        Ok(table) => table.print(),
+        Err(e) => println!("error: {e}\n"),
+    }
+    println!("Per request: the generated `client.oauth().create_auth_code(body.clone()).await` vs. `reqwest` post + `serde_json` to/from hand-written structs with the same headers (bearer, user agent, JSON). Allocations counted on the client thread (runtime, hyper connection task included).\n");
+}
+
+async fn measure_clients(base: &str, requests: usize) -> Result<Table, String> {
+    const KEY: &str = "sk-or-v1-bench";
+    const AGENT: &str = "bench/1.0";
+    let generated = openrouter::Client::builder()
+        .api_key(KEY)
+        .base_url(base)
+        .user_agent(AGENT)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let gen_body = openrouter::models::CreateAuthKeysCodeRequest::new(
+        "https://myapp.com/auth/callback".parse().map_err(|e| format!("{e}"))?,
+    )
+    .with_code_challenge("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into())
+    .with_code_challenge_method(openrouter::models::CreateAuthKeysCodeRequestCodeChallengeMethod::S256)
+    .with_limit(100.0);
+
+    let mut headers = reqwest::header::HeaderMap::new();
+    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {KEY}")).map_err(|e| e.to_string())?;
+    auth.set_sensitive(true);
+    headers.insert(reqwest::header::AUTHORIZATION, auth);
+    headers.insert(reqwest::header::USER_AGENT, reqwest::header::HeaderValue::from_static(AGENT));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let url = format!("{base}/auth/keys/code");
+    let raw_body = RawCreateAuthCode {
+        callback_url: "https://myapp.com/auth/callback".into(),
+        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+        code_challenge_method: Some("S256".into()),
+        limit: Some(100.0),
+    };
+    // Both must send the same bytes.
+    let gen_json = serde_json::to_string(&gen_body).map_err(|e| e.to_string())?;
+    let raw_json = serde_json::to_string(&raw_body).map_err(|e| e.to_string())?;
+    if gen_json != raw_json {
+        return Err(format!("the two bodies differ: {gen_json} vs {raw_json}"));
+    }
+
+    let one_generated = || async {
+        let r = generated.oauth().create_auth_code(gen_body.clone()).await.map_err(|e| e.to_string())?;
+        if r.data.app_id != 12345 {
+            return Err("wrong answer".to_owned());
+        }
+        Ok::<_, String>(())
+    };
+    let one_raw = || async {
+        let r = raw_create_auth_code(&http, &url, &raw_body).await.map_err(|e| e.to_string())?;
+        if r.data.app_id != 12345 {
+            return Err("wrong answer".to_owned());
+        }
+        Ok::<_, String>(())
+    };
+    for _ in 0..200 {
+        one_generated().await?;
+        one_raw().await?;
+    }
+    // Interleaved in blocks of 50, alternating which goes first.
+    let block = 50;
+    let mut gen_t = Vec::with_capacity(requests);
+    let mut raw_t = Vec::with_capacity(requests);
+    let mut gen_blocks = Vec::new();
+    let mut raw_blocks = Vec::new();
+    let (mut gen_a, mut raw_a) = ((0u64, 0u64), (0u64, 0u64));
+    let mut b = 0;
+    while gen_t.len() < requests {
+        for first_generated in [b % 2 == 0, b % 2 != 0] {
+            let a0 = allocs();
+            let tb = Instant::now();
+            for _ in 0..block {
+                let t0 = Instant::now();
+                if first_generated {
+                    one_generated().await?;
+                    gen_t.push(t0.elapsed().as_secs_f64() * 1e6);
+                } else {
+                    one_raw().await?;
+                    raw_t.push(t0.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+            let per = tb.elapsed().as_secs_f64() * 1e6 / block as f64;
+            let a1 = allocs();
+            let d = (a1.0 - a0.0, a1.1 - a0.1);
+            if first_generated {
+                gen_blocks.push(per);
+                gen_a = (gen_a.0 + d.0, gen_a.1 + d.1);
+            } else {
+                raw_blocks.push(per);
+                raw_a = (raw_a.0 + d.0, raw_a.1 + d.1);
+            }
+        }
+        b += 1;
+    }
+    let n = gen_t.len() as u64;
+    let (g, r) = (median(&gen_t), median(&raw_t));
+    let (gb, rb) = (median(&gen_blocks), median(&raw_blocks));
+    let mut t = Table::new(&["client", "requests", "median / request", "min", "median of 50-request means", "allocs / call", "bytes alloc. / call"]);
+    t.row(vec!["hand-written reqwest + serde_json".into(), n.to_string(), format!("{r:.1} µs"), format!("{:.1} µs", min(&raw_t)), format!("{rb:.1} µs"), format!("{:.0}", raw_a.0 as f64 / n as f64), fmt_bytes(raw_a.1 / n)]);
+    t.row(vec!["generated `openrouter` client".into(), n.to_string(), format!("{g:.1} µs"), format!("{:.1} µs", min(&gen_t)), format!("{gb:.1} µs"), format!("{:.0}", gen_a.0 as f64 / n as f64), fmt_bytes(gen_a.1 / n)]);
+    t.row(vec![
+        "ratio generated / hand-written (target ≤ 1.05×)".into(),
+        String::new(),
+        format!("{:.3}×", g / r),
+        String::new(),
+        format!("{:.3}×", gb / rb),
+        format!("{:.2}×", gen_a.0 as f64 / raw_a.0 as f64),
+        format!("{:.2}×", gen_a.1 as f64 / raw_a.1 as f64),
+    ]);
+    Ok(t)
+}
