@@ -193,7 +193,7 @@ async fn loopback_random_verifier_matches_the_challenge_in_the_url() {
         .and(path("/api/v1/auth/keys"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY})))
         .expect(1)
-        .mount(server)
+        .mount(&server)
         .await;
 
     let login = Login::new(&client(&server)).loopback().await.unwrap();
@@ -230,7 +230,7 @@ async fn loopback_plain_method_sends_plain() {
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY})))
         .expect(1)
-        .mount(server)
+        .mount(&server)
         .await;
     let login = login(&server)
         .challenge_method(ChallengeMethod::Plain)
@@ -621,7 +621,7 @@ async fn api_key_is_masked_in_debug_and_masked() {
         Mock::given(method("POST"))
             .and(path("/api/v1/auth/keys"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": secret})))
-            .mount(server)
+            .mount(&server)
             .await;
         let key = login(&server)
             .paste()

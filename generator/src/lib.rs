@@ -36,8 +36,10 @@ pub struct Config {
 /// Runs load → normalize → lower → emit and returns every file of the crate, in path order.
 pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     let file = config.spec_display.as_str();
-    let value = load::load(&config.spec, file)?;
-    let api = lower_value(value, &config.tags, file)?;
+    let text = load::read(&config.spec, file)?;
+    let value = load::parse(text.as_bytes(), file)?;
+    // Semantic errors carry JSON pointers; the line helps a person find the place.
+    let api = lower_value(value, &config.tags, file).map_err(|e| load::add_lines(e, &text))?;
     emit::emit(&api, file)
 }
 

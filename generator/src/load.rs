@@ -8,9 +8,17 @@ use std::path::Path;
 
 /// Reads and parses `path`; `display` is how errors name the file.
 pub fn load(path: &Path, display: &str) -> Result<Value, Error> {
+    parse(read(path, display)?.as_bytes(), display)
+}
+
+/// Reads `path` as UTF-8 text.
+pub fn read(path: &Path, display: &str) -> Result<String, Error> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::spec(display, None, format!("cannot read the spec: {e}")))?;
-    parse(&bytes, display)
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
+        Error::spec(display, Some(format!("line {line}, column {column}")), "the spec is not UTF-8 text")
+    })
 }
 
 /// Parses bytes as JSON when they look like JSON (first non-blank byte `{`), else as YAML.
@@ -51,43 +59,77 @@ fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The 1-based line of the value a JSON pointer names, found by following the keys through
-/// the text; best effort, for error messages only.
+/// The 1-based line of the value a JSON pointer names, found by following the keys and list
+/// items through block-style YAML (or pretty-printed JSON); best effort, for messages only.
 pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
-    // Walk YAML block style: each segment is a key deeper than the previous one.
-    let mut from = 0usize;
-    let mut indent: Option<usize> = None;
-    let segments: Vec<String> = pointer
-        .trim_start_matches('#')
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+    // (indent, content) per line; a selected list item is rewritten in place so the key on
+    // its dash line (`- name: x`) is found at the item's indent.
+    let mut lines: Vec<(usize, String)> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            (l.len() - t.len(), t.to_owned())
+        })
         .collect();
-    let lines: Vec<&str> = text.lines().collect();
+    let segments = pointer.trim_start_matches('#').split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let (mut from, mut parent): (usize, Option<usize>) = (0, None);
     let mut found = None;
-    for seg in &segments {
+    for seg in segments {
+        let mut child_indent = None;
+        let mut index = 0usize;
         let mut hit = None;
-        for (i, line) in lines.iter().enumerate().skip(from) {
-            let trimmed = line.trim_start();
-            let ind = line.len() - trimmed.len();
-            if let Some(parent) = indent {
-                if ind <= parent && !trimmed.is_empty() && i > from {
+        for i in from..lines.len() {
+            let (ind, content) = (lines[i].0, lines[i].1.as_str());
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            if parent.is_some_and(|p| ind <= p) {
+                break;
+            }
+            if ind != *child_indent.get_or_insert(ind) {
+                continue;
+            }
+            if let Some(rest) = content.strip_prefix("- ") {
+                if seg.parse::<usize>() == Ok(index) {
+                    hit = Some((i, ind, Some(rest.to_owned())));
                     break;
                 }
+                index += 1;
+                continue;
             }
-            let key = trimmed.trim_start_matches("- ");
-            let quoted = [format!("{seg}:"), format!("'{seg}':"), format!("\"{seg}\":")];
-            if quoted.iter().any(|q| key.starts_with(q.as_str())) {
-                hit = Some((i, ind));
+            let key = content.trim_start_matches(['"', '\'']);
+            if key.strip_prefix(seg.as_str()).is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with(':')) {
+                hit = Some((i, ind, None));
                 break;
             }
         }
-        let (i, ind) = hit?;
-        from = i + 1;
-        indent = Some(ind);
+        let (i, ind, item) = hit?;
         found = Some(i + 1);
+        parent = Some(ind);
+        match item {
+            // The item's first key sits on the dash line: search it again, as if indented.
+            Some(rest) => {
+                lines[i] = (ind + 2, rest);
+                from = i;
+            }
+            None => from = i + 1,
+        }
     }
     found
+}
+
+/// Adds the line to every diagnostic that has a JSON pointer and none yet.
+pub fn add_lines(mut err: Error, text: &str) -> Error {
+    for d in &mut err.diagnostics {
+        if let Some(loc) = &d.location {
+            if loc.starts_with("#/") && !loc.contains(" (line ") {
+                if let Some(line) = line_of_pointer(text, loc) {
+                    d.location = Some(format!("{loc} (line {line})"));
+                }
+            }
+        }
+    }
+    err
 }
 
 #[cfg(test)]
@@ -125,6 +167,13 @@ mod tests {
     fn pointer_lines_are_found_in_block_yaml() {
         let text = "paths:\n  /a:\n    get:\n      x: 1\n  /b:\n    post:\n      y: 2\n";
         assert_eq!(line_of_pointer(text, "#/paths/~1b/post"), Some(6));
+        assert_eq!(line_of_pointer(text, "#/paths/~1b/post/y"), Some(7));
         assert_eq!(line_of_pointer(text, "#/paths/~1c"), None);
+        let list = "params:\n  - name: a\n    in: query\n  - name: b\n    schema:\n      type: x\n";
+        assert_eq!(line_of_pointer(list, "#/params/1"), Some(4));
+        assert_eq!(line_of_pointer(list, "#/params/1/schema/type"), Some(6));
+        assert_eq!(line_of_pointer(list, "#/params/0/in"), Some(3));
+        let quoted = "paths:\n  '/auth/keys':\n    post: {}\n";
+        assert_eq!(line_of_pointer(quoted, "#/paths/~1auth~1keys/post"), Some(3));
     }
 }

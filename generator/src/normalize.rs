@@ -208,7 +208,8 @@ fn type_array(s: &mut Schema, at: &str, c: &mut Collector) {
         match t.as_str() {
             Some(t) if TYPES.contains(&t) => names.push(t.to_owned()),
             _ => {
-                c.error(&format!("{at}/type/{i}"), format!("unknown type {t}"));
+                let shown = t.as_str().map_or_else(|| t.to_string(), |t| format!("`{t}`"));
+                c.error(&format!("{at}/type/{i}"), format!("unknown type {shown}"));
                 return;
             }
         }
@@ -441,7 +442,7 @@ mod tests {
         let mut c = Collector::new("t.yaml");
         type_array(&mut s, "/components/schemas/A", &mut c);
         let err = c.finish(()).unwrap_err();
-        assert_eq!(err.to_string(), "error: t.yaml: #/components/schemas/A/type/0: unknown type \"strin\"");
+        assert_eq!(err.to_string(), "error: t.yaml: #/components/schemas/A/type/0: unknown type `strin`");
     }
 
     #[test]

@@ -419,7 +419,7 @@ fn struct_def(
         }
     });
     let extra_init = additional.map(|_| quote!(additional_properties: Default::default(),));
-    let setters = fields.iter().filter(|f| !(f.required && !f.nullable)).map(|f| {
+    let setters = fields.iter().filter(|f| !f.required || f.nullable).map(|f| {
         let fname = ident(&f.rust_name);
         let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
         let mut inner = rust_type(&f.ty, prefix);
