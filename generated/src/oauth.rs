@@ -31,7 +31,7 @@ impl<'c> OAuth<'c> {
     ///
     /// `POST /auth/keys`
     ///
-    /// Needs an API key (sent as a bearer token).
+    /// Works without an API key; the client's key is still sent when it has one.
     ///
     /// # Errors
     ///

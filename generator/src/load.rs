@@ -78,8 +78,8 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
         let mut child_indent = None;
         let mut index = 0usize;
         let mut hit = None;
-        for i in from..lines.len() {
-            let (ind, content) = (lines[i].0, lines[i].1.as_str());
+        for (i, (ind, content)) in lines.iter().enumerate().skip(from) {
+            let (ind, content) = (*ind, content.as_str());
             if content.is_empty() || content.starts_with('#') {
                 continue;
             }

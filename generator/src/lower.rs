@@ -787,3 +787,23 @@ fn reason(code: u16) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn operations_marked_x_speakeasy_ignore_are_left_out() {
+        let op = |id: &str, ignore: bool| {
+            json!({"tags": ["T"], "operationId": id, "x-speakeasy-ignore": ignore, "responses": {"204": {"description": "ok"}}})
+        };
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": op("kept", false), "post": op("hidden", true)}},
+        });
+        let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
+        let names: Vec<&str> = api.tags[0].operations.iter().map(|o| o.rust_name.as_str()).collect();
+        assert_eq!(names, ["kept"]);
+    }
+}

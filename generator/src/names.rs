@@ -64,6 +64,12 @@ pub fn sanitize(name: &str, case: Case) -> String {
     out
 }
 
+/// The builder method that sets a field: `with_` + the field name without the underscores
+/// `sanitize` added (`type_` → `with_type`, `_5xx` → `with_5xx`).
+pub fn setter(field: &str) -> String {
+    format!("with_{}", field.trim_matches('_'))
+}
+
 /// Hands out names unique within one scope (a module's types, a struct's fields, an enum's
 /// variants): the second `foo_bar` becomes `foo_bar_2`, in the order names are asked for, so
 /// the result is deterministic.
@@ -91,6 +97,8 @@ impl Scope {
         while self.taken.contains(&candidate) {
             candidate = match case {
                 Case::Pascal => format!("{base}{n}"),
+                // `type_` + 2 reads `type_2`, not `type__2` (which is not snake case).
+                Case::Snake | Case::Module if base.ends_with('_') => format!("{base}{n}"),
                 Case::Snake | Case::Module => format!("{base}_{n}"),
             };
             n += 1;
@@ -149,5 +157,10 @@ mod tests {
         assert_eq!(scope.unique("foo_bar", Case::Snake), "foo_bar_2");
         assert_eq!(scope.unique("FOO-BAR", Case::Snake), "foo_bar_3");
         assert_eq!(scope.unique("client", Case::Pascal), "Client2");
+        assert_eq!(scope.unique("ref", Case::Snake), "ref_");
+        assert_eq!(scope.unique("$ref", Case::Snake), "ref_2");
+        assert_eq!(setter("ref_2"), "with_ref_2");
+        assert_eq!(setter("_5xx"), "with_5xx");
+        assert_eq!(setter("type_"), "with_type");
     }
 }

@@ -522,4 +522,35 @@ mod tests {
         );
         assert_eq!(out["paths"], json!({}));
     }
+
+    #[test]
+    fn boolean_exclusive_bounds_are_already_3_0_and_kept() {
+        let input = json!({"type": "number", "minimum": 0, "exclusiveMinimum": true});
+        assert_eq!(run(numeric_exclusive_bounds, input.clone()), input);
+    }
+
+    #[test]
+    fn const_null_only_allows_null() {
+        assert_eq!(run(const_to_enum, json!({"const": null})), json!({"nullable": true}));
+    }
+
+    #[test]
+    fn rules_compose_on_a_nullable_enum_written_the_3_1_way() {
+        // As the 2026 upstream document writes `code_challenge_method`.
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {"M": {
+            "type": ["string", "null"], "enum": ["S256", "plain", null], "examples": ["S256"],
+        }}}});
+        let out = normalize(doc, "t.yaml").unwrap();
+        assert_eq!(
+            out["components"]["schemas"]["M"],
+            json!({"type": "string", "enum": ["S256", "plain"], "nullable": true, "example": "S256"})
+        );
+    }
+
+    #[test]
+    fn a_schema_that_is_not_a_mapping_is_an_error_with_its_pointer() {
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {"A": {"properties": {"b": 5}}}}});
+        let err = normalize(doc, "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("#/components/schemas/A/properties/b"), "{err}");
+    }
 }

@@ -65,7 +65,7 @@ fn every_rust_snippet_in_the_docs_is_compiled_somewhere() {
                 assert!(!info.contains("ignore"), "{}: a README snippet is ignored", page.display());
             } else {
                 assert!(
-                    examples.iter().any(|e| *e == body),
+                    examples.contains(&body),
                     "{}: this snippet is not an example program under generated/examples/:\n{body}",
                     page.display()
                 );

@@ -46,3 +46,30 @@ fn shapes_fixture_crate_compiles_without_warnings() {
     assert!(ok, "cargo check failed:\n{output}");
     assert!(!output.contains("warning"), "warnings:\n{output}");
 }
+
+/// Keywords, digits, punctuation, collisions after case conversion, numeric, boolean and
+/// mixed enums, recursive types and hostile description text.
+fn hostile() -> Vec<GeneratedFile> {
+    let config = Config {
+        spec: common::root().join("generator/tests/fixtures/hostile.yaml"),
+        spec_display: "generator/tests/fixtures/hostile.yaml".into(),
+        tags: vec!["Weird Names".into()],
+    };
+    generate(&config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn hostile_names_and_text_compile_lint_clean_and_document_cleanly() {
+    let files = hostile();
+    let models = &files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    // Collisions are disambiguated and every wire name is kept.
+    for wire in ["\"fooBar\"", "\"foo_bar\"", "\"FOO-BAR\"", "\"$ref\"", "\"5XX\"", "\"-1\"", "\"text/plain\"", "\"a.b\""] {
+        assert!(models.contains(&format!("rename = {wire}")), "wire name {wire} lost");
+    }
+    assert!(models.contains("pub next: Option<Box<Self_>>"), "recursive field not boxed");
+    assert!(!models.contains("\u{0}"), "NUL reached the source");
+    let (ok, output) = common::cargo_in_crate(&files, &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    assert!(ok, "clippy failed:\n{output}");
+    let (ok, output) = common::cargo_in_crate(&files, &["doc", "--no-deps", "--quiet"]);
+    assert!(ok && !output.contains("warning"), "rustdoc:\n{output}");
+}

@@ -131,3 +131,13 @@ fn an_unknown_flag_is_a_usage_error() {
     let o = codegen(&["--nope"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn two_processes_write_byte_identical_output() {
+    // Each process gets its own random hash seed, so any hash-order dependence would show.
+    let (dir, spec, first) = workspace();
+    let second = dir.path().join("second");
+    let o = codegen(&["--spec", spec.to_str().unwrap(), "--out", second.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tree(&first), tree(&second));
+}

@@ -4,7 +4,7 @@ use super::docs::doc_text;
 use crate::diag::Error;
 use crate::ir::*;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 use super::validate::Validation;
 
@@ -421,7 +421,7 @@ fn struct_def(
     let extra_init = additional.map(|_| quote!(additional_properties: Default::default(),));
     let setters = fields.iter().filter(|f| !f.required || f.nullable).map(|f| {
         let fname = ident(&f.rust_name);
-        let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
+        let setter = ident(&crate::names::setter(&f.rust_name));
         let mut inner = rust_type(&f.ty, prefix);
         if f.boxed {
             inner = quote!(Box<#inner>);
@@ -449,9 +449,11 @@ fn struct_def(
         )
     };
     let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // Nothing required: the empty value is a natural `Default`.
+    let default = required.is_empty().then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#defs)*
             #extra
@@ -667,7 +669,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
         ours.push(if op.needs_auth {
             "Needs an API key (sent as a bearer token).".to_owned()
         } else {
-            "Works without an API key.".to_owned()
+            "Works without an API key; the client's key is still sent when it has one.".to_owned()
         });
     }
     ours.push("# Errors".to_owned());

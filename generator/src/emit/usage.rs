@@ -3,7 +3,7 @@
 
 use crate::ir::*;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -102,7 +102,7 @@ impl Builder<'_> {
                     if f.required && !f.nullable {
                         args.push(inner(self, given));
                     } else if let Some(val) = given {
-                        let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
+                        let setter = ident(&crate::names::setter(&f.rust_name));
                         if val.is_null() {
                             if f.nullable && !f.required {
                                 setters.push(quote!(.#setter(openrouter::Nullable::Null)));

@@ -257,6 +257,15 @@ fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
     }
 }
 
+/// `1 item`, `3 items`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The field's own constraints on `value` (a reference to the field's type).
 fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
     let c = &f.constraints;
@@ -270,12 +279,12 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
             let len = quote!(value.chars().count());
             if let Some(n) = c.min_length {
                 let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must be at least {n} characters long"), len.clone());
+                let err = fail(format!("must be at least {} long", count(n, "character")), len.clone());
                 out.push(quote!(if #len < #lit { #err }));
             }
             if let Some(n) = c.max_length {
                 let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must be at most {n} characters long"), len.clone());
+                let err = fail(format!("must be at most {} long", count(n, "character")), len.clone());
                 out.push(quote!(if #len > #lit { #err }));
             }
         }
@@ -302,12 +311,12 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
             let len = quote!(value.len());
             if let Some(n) = c.min_items {
                 let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must have at least {n} items"), len.clone());
+                let err = fail(format!("must have at least {}", count(n, "item")), len.clone());
                 out.push(quote!(if #len < #lit { #err }));
             }
             if let Some(n) = c.max_items {
                 let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must have at most {n} items"), len.clone());
+                let err = fail(format!("must have at most {}", count(n, "item")), len.clone());
                 out.push(quote!(if #len > #lit { #err }));
             }
         }
@@ -334,6 +343,41 @@ mod tests {
             constraints,
             deprecated: false,
         }
+    }
+
+    #[test]
+    fn nested_structs_lists_and_unions_are_checked_through_their_paths() {
+        let doc = serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"post": {
+                "tags": ["T"],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "inner": {"$ref": "#/components/schemas/Inner"},
+                        "many": {"type": "array", "maxItems": 3, "items": {"$ref": "#/components/schemas/Inner"}},
+                        "plain": {"type": "string"},
+                    },
+                }}}},
+                "responses": {"204": {"description": "ok"}},
+            }}},
+            "components": {"schemas": {"Inner": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string", "minLength": 1}},
+            }}},
+        });
+        let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
+        let v = Validation::new(&api);
+        let outer = v.method(&api, &api.types["PostARequest"]).unwrap().to_string();
+        assert!(outer.contains("value . validate () . map_err (| e | join (\"inner\" , & e))"), "{outer}");
+        assert!(outer.contains("for (i , item) in value . iter () . enumerate ()"), "{outer}");
+        assert!(outer.contains("many: must have at most 3 items"), "{outer}");
+        assert!(!outer.contains("plain"), "{outer}");
+        let inner = v.method(&api, &api.types["Inner"]).unwrap().to_string();
+        assert!(inner.contains("name: must be at least 1 character long"), "{inner}");
+        assert!(v.uses_join(&api));
     }
 
     #[test]
