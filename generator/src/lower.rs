@@ -98,6 +98,10 @@ struct Lowerer<'a> {
     component_names: BTreeMap<String, TypeId>,
     /// Components being lowered right now: a reference back to one of them is a cycle.
     in_progress: Vec<TypeId>,
+    /// Components being lowered as aliases, with the struct depth they started at.
+    aliases: Vec<(TypeId, usize)>,
+    /// How many structs or unions enclose the schema being lowered.
+    struct_depth: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -109,7 +113,7 @@ impl<'a> Lowerer<'a> {
                 component_names.insert(name.clone(), type_names.unique(name, Case::Pascal));
             }
         }
-        Self { doc, diags: Collector::new(file), types: BTreeMap::new(), type_names, component_names, in_progress: Vec::new() }
+        Self { doc, diags: Collector::new(file), types: BTreeMap::new(), type_names, component_names, in_progress: Vec::new(), aliases: Vec::new(), struct_depth: 0 }
     }
 
     fn operation(
@@ -421,36 +425,62 @@ impl<'a> Lowerer<'a> {
             self.diags.error(at, format!("`$ref: {reference}` points to a schema the document does not define"));
             return json;
         };
-        if self.types.contains_key(&id) || self.in_progress.contains(&id) {
+        if self.types.contains_key(&id) {
             return TypeRef::Named(id);
         }
-        let Some(ReferenceOr::Item(schema)) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) else {
-            // A component that is itself a `$ref`: follow it.
-            if let Some(ReferenceOr::Reference { reference: next }) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
-                if next != reference {
-                    let next = next.clone();
-                    return self.component(&next, &format!("/components/schemas/{}", pointer_segment(&name)));
-                }
+        if self.in_progress.contains(&id) {
+            // A cycle is fine through a struct or union (it becomes a boxed field); made only
+            // of references, lists and maps it has no Rust spelling.
+            if self.aliases.iter().any(|(a, depth)| *a == id && *depth == self.struct_depth) {
+                self.diags.error(at, format!("`{name}` contains itself through references, lists or maps only; Rust cannot name such a type"));
+                return json;
             }
-            self.diags.error(at, format!("`$ref: {reference}` cannot be resolved"));
-            return json;
+            return TypeRef::Named(id);
+        }
+        let here = format!("/components/schemas/{}", pointer_segment(&name));
+        let schema = match self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+            Some(ReferenceOr::Item(schema)) => schema,
+            Some(ReferenceOr::Reference { reference: next }) => {
+                // A component that is itself a `$ref`: follow it, watching for cycles.
+                let next = next.clone();
+                self.enter_alias(&id);
+                let ty = self.component(&next, &here);
+                self.leave_alias();
+                return ty;
+            }
+            None => {
+                self.diags.error(at, format!("`$ref: {reference}` cannot be resolved"));
+                return json;
+            }
         };
-        let at = format!("/components/schemas/{}", pointer_segment(&name));
         self.in_progress.push(id.clone());
-        let kind = self.type_kind(schema, &id, &at);
-        self.in_progress.pop();
-        match kind {
+        let kind = self.type_kind(schema, &id, &here);
+        let result = match kind {
             Some(kind) => {
                 self.insert_type(&id, &name, schema, kind);
                 TypeRef::Named(id)
             }
             None => {
                 // Not an object/enum/union: the component is another name for a plain type.
-                let (ty, _) = self.inline(schema, &id, &at);
+                self.aliases.push((id.clone(), self.struct_depth));
+                let (ty, _) = self.inline(schema, &id, &here);
+                self.aliases.pop();
                 self.insert_type(&id, &name, schema, TypeKind::Alias(ty));
                 TypeRef::Named(id)
             }
-        }
+        };
+        self.in_progress.pop();
+        result
+    }
+
+    fn enter_alias(&mut self, id: &str) {
+        self.in_progress.push(id.to_owned());
+        self.aliases.push((id.to_owned(), self.struct_depth));
+    }
+
+    fn leave_alias(&mut self) {
+        self.in_progress.pop();
+        self.aliases.pop();
     }
 
     fn insert_type(&mut self, id: &str, origin: &str, schema: &Schema, kind: TypeKind) {
@@ -513,6 +543,14 @@ impl<'a> Lowerer<'a> {
     /// The shape of a named type, or `None` when the schema is a plain (primitive, list,
     /// map) type.
     fn type_kind(&mut self, s: &Schema, id: &str, at: &str) -> Option<TypeKind> {
+        // Whatever is lowered from here on sits inside a struct or union (when it is one).
+        self.struct_depth += 1;
+        let kind = self.type_kind_inner(s, id, at);
+        self.struct_depth -= 1;
+        kind
+    }
+
+    fn type_kind_inner(&mut self, s: &Schema, id: &str, at: &str) -> Option<TypeKind> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => Some(TypeKind::Enum {
                 variants: enum_variants(t.enumeration.iter().flatten().map(|v| Value::String(v.clone()))),

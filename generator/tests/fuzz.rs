@@ -37,8 +37,13 @@ fn upstream(name: &str) -> Option<Value> {
 
 /// Values a mutation puts in place of a node: every JSON kind, and the shapes the
 /// normalizer looks at.
-fn replacement(kind: u8, n: u32) -> Value {
-    match kind % 14 {
+fn replacement(kind: u8, n: u32, names: &[String]) -> Value {
+    // A reference to an existing component: the way to build reference cycles.
+    let target = names.get(n as usize % names.len().max(1)).map(|t| format!("#/components/schemas/{t}")).unwrap_or_default();
+    match kind % 17 {
+        14 => json!({"$ref": target}),
+        15 => json!({"type": "array", "items": {"$ref": target}}),
+        16 => json!({"type": "object", "additionalProperties": {"$ref": target}}),
         0 => Value::Null,
         1 => json!(n),
         2 => json!(-(n as i64)),
@@ -57,9 +62,9 @@ fn replacement(kind: u8, n: u32) -> Value {
 }
 
 /// Replaces (or, for kind 255, deletes) the node reached by following `steps` down the tree.
-fn mutate(node: &mut Value, steps: &[u32], kind: u8, n: u32) {
+fn mutate(node: &mut Value, steps: &[u32], kind: u8, n: u32, names: &[String]) {
     let Some((step, rest)) = steps.split_first() else {
-        *node = replacement(kind, n);
+        *node = replacement(kind, n, names);
         return;
     };
     let delete = rest.is_empty() && kind == 255;
@@ -69,7 +74,7 @@ fn mutate(node: &mut Value, steps: &[u32], kind: u8, n: u32) {
             if delete {
                 map.shift_remove(&key);
             } else if let Some(child) = map.get_mut(&key) {
-                mutate(child, rest, kind, n);
+                mutate(child, rest, kind, n, names);
             }
         }
         Value::Array(list) if !list.is_empty() => {
@@ -77,11 +82,15 @@ fn mutate(node: &mut Value, steps: &[u32], kind: u8, n: u32) {
             if delete {
                 list.remove(i);
             } else {
-                mutate(&mut list[i], rest, kind, n);
+                mutate(&mut list[i], rest, kind, n, names);
             }
         }
-        _ => *node = replacement(kind, n),
+        _ => *node = replacement(kind, n, names),
     }
+}
+
+fn component_names(doc: &Value) -> Vec<String> {
+    doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
 }
 
 fn mutation() -> impl Strategy<Value = Vec<(Vec<u32>, u8, u32)>> {
@@ -108,8 +117,9 @@ proptest! {
     #[test]
     fn mutations_of_our_spec_never_panic(muts in mutation()) {
         let mut doc = our_spec().clone();
+        let names = component_names(&doc);
         for (steps, kind, n) in &muts {
-            mutate(&mut doc, steps, *kind, *n);
+            mutate(&mut doc, steps, *kind, *n, &names);
         }
         pipeline(doc);
     }
@@ -124,8 +134,9 @@ proptest! {
         let docs = DOCS.get_or_init(|| Some((upstream("openrouter-2025-09-24.yaml")?, upstream("openrouter-2026-08-22.yaml")?)));
         let Some((old, new)) = docs else { return Ok(()) };
         let mut doc = if which { new.clone() } else { old.clone() };
+        let names = component_names(&doc);
         for (steps, kind, n) in &muts {
-            mutate(&mut doc, steps, *kind, *n);
+            mutate(&mut doc, steps, *kind, *n, &names);
         }
         pipeline(doc);
     }
