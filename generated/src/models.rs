@@ -302,11 +302,9 @@ impl CreateAuthKeysCodeRequest {
     pub fn validate(&self) -> Result<(), String> {
         if let Some(value) = self.key_label.as_ref() {
             if value.chars().count() > 100 {
+                let got = value.chars().count();
                 return Err(
-                    format!(
-                        "key_label: must be at most 100 characters long (got {})", value
-                        .chars().count()
-                    ),
+                    format!("key_label: must be at most 100 characters long (got {got})"),
                 );
             }
         }

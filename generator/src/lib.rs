@@ -1,6 +1,6 @@
 //! Generates the `openrouter` Rust client crate from an OpenAPI document.
 //!
-//! The stages, one module each: [`load`] → [`normalize`] → [`lower`] → [`emit`]; [`write`]
+//! The stages, one module each: [`load`] → [`select`] → [`normalize`] → [`lower`] → [`emit`]; [`write`]
 //! decides which files on disk are stale and replaces them. [`generate`] runs the first four.
 
 pub mod diag;
@@ -10,6 +10,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod normalize;
+pub mod select;
 pub mod write;
 
 pub use diag::{Diagnostic, Error, ErrorKind};
@@ -43,8 +44,9 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     emit::emit(&api, file)
 }
 
-/// Normalizes and lowers an already loaded document: the stages between load and emit.
+/// Selects, normalizes and lowers an already loaded document: the stages between load and emit.
 pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Result<ir::Api, Error> {
+    let value = select::select(value, tags, file)?;
     let value = normalize::normalize(value, file)?;
     let doc = normalize::to_openapi(value, file)?;
     lower::lower(&doc, tags, file)

@@ -1,7 +1,7 @@
 //! Stage 3: select the operations of the requested tags, follow their `$ref`s, name
 //! everything, and build the plain-data IR.
 
-use crate::diag::{pointer_segment, Collector, Diagnostic, Error, ErrorKind};
+use crate::diag::{pointer_segment, Collector, Error};
 use crate::ir::*;
 use crate::names::{sanitize, Case, Scope};
 use openapiv3::{
@@ -11,9 +11,9 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Builds the IR for the operations tagged with one of `tags`.
+/// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
+/// by [`crate::select`], which runs first).
 pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
-    check_tags(doc, tags, file)?;
     let mut cx = Lowerer::new(doc, file);
     let mut out_tags = Vec::new();
     let mut modules = Scope::with_reserved(&["models", "client", "error", "request", "retry", "nullable", "decode"]);
@@ -54,32 +54,6 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         types: std::mem::take(&mut cx.types),
     };
     cx.diags.finish(api)
-}
-
-fn check_tags(doc: &OpenAPI, tags: &[String], file: &str) -> Result<(), Error> {
-    let mut known: Vec<String> = doc.tags.iter().map(|t| t.name.clone()).collect();
-    for (_, _, op) in doc.operations() {
-        for t in &op.tags {
-            if !known.contains(t) {
-                known.push(t.clone());
-            }
-        }
-    }
-    let missing: Vec<Diagnostic> = tags
-        .iter()
-        .filter(|t| !known.contains(t))
-        .map(|t| Diagnostic {
-            file: file.to_owned(),
-            location: Some("#/tags".into()),
-            message: format!("the document has no tag `{t}`"),
-            hint: Some(format!("tags in this document: {}", known.join(", "))),
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error { kind: ErrorKind::Usage, diagnostics: missing })
-    }
 }
 
 fn bearer_auth(doc: &OpenAPI) -> bool {

@@ -10,12 +10,14 @@ use super::validate::Validation;
 
 /// (path, source without header) of every Rust file made from the IR.
 pub fn emit(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
+    // Which types need `validate()` is a whole-API question: answer it once.
+    let validation = Validation::new(api);
     let mut files = vec![
         ("src/lib.rs".to_owned(), format_file(lib_rs(api), source)?),
-        ("src/models.rs".to_owned(), format_file(models_rs(api), source)?),
+        ("src/models.rs".to_owned(), format_file(models_rs(api, &validation), source)?),
     ];
     for tag in &api.tags {
-        files.push((format!("src/{}.rs", tag.module), format_file(tag_rs(api, tag), source)?));
+        files.push((format!("src/{}.rs", tag.module), format_file(tag_rs(api, tag, &validation), source)?));
     }
     if let Some(tests) = super::examples::tests_file(api) {
         files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
@@ -229,9 +231,8 @@ fn lib_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn models_rs(api: &Api) -> TokenStream {
+fn models_rs(api: &Api, validation: &Validation) -> TokenStream {
     let prefix = TokenStream::new();
-    let validation = Validation::new(api);
     let items = api.types.values().map(|t| {
         let def = type_def(t, &prefix);
         let validate = validation.method(api, t);
@@ -601,7 +602,7 @@ fn decode_fn(kind: BodyKind) -> TokenStream {
     }
 }
 
-fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
+fn tag_rs(api: &Api, tag: &Tag, validation: &Validation) -> TokenStream {
     let models = quote!(models::);
     let client = ident(&tag.client);
     let module = ident(&tag.module);
@@ -613,7 +614,7 @@ fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
         module_docs.push(doc_text(d.trim()));
     }
     let module_docs = inner_docs(&module_docs);
-    let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &models));
+    let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &models, validation));
     let errors = tag.operations.iter().map(|op| error_enum(tag, op, &models));
     let uses_path_params = tag.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Path);
     let encode = uses_path_params.then(|| quote!(use crate::request::encode_path;));
@@ -660,7 +661,7 @@ fn tag_rs(api: &Api, tag: &Tag) -> TokenStream {
     }
 }
 
-fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
+fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream, validation: &Validation) -> TokenStream {
     let name = ident(&op.rust_name);
     let error = ident(&op.error_name);
     let success_ty = op.success.ty.as_ref().map(|t| rust_type(t, models)).unwrap_or(quote!(()));
@@ -739,7 +740,6 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream) 
     }
     let method = ident(&op.method);
     let decode = decode_fn(op.success.kind);
-    let validation = Validation::new(api);
     let body_call = op.body.as_ref().map(|b| {
         let ty = rust_type(&b.ty, models);
         // Constraints are checked first, so their message is the one reported.

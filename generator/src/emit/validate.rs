@@ -11,7 +11,7 @@ use super::rust::ident;
 use crate::ir::*;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which types get a `validate` method and which of them have something to check.
 pub struct Validation {
@@ -37,30 +37,33 @@ impl Validation {
             .into_iter()
             .filter(|id| matches!(api.types.get(id).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. })))
             .collect();
-        // A fixed point: a type needs checking when it has a constrained field or contains a
-        // type that does. Cycles end because the set only grows.
-        let mut needs = BTreeSet::new();
-        loop {
-            let before = needs.len();
-            for (id, t) in &api.types {
-                if needs.contains(id) {
-                    continue;
-                }
-                let yes = match &t.kind {
-                    TypeKind::Struct { fields, additional } => {
-                        fields.iter().any(|f| !f.constraints.is_empty() || contains(&f.ty, &needs))
-                            || additional.as_ref().is_some_and(|a| contains(a, &needs))
+        // A type needs checking when it has a constrained field or contains a type that does:
+        // walk the "is contained in" edges back from the constrained types (linear, and
+        // cycles end because a type is visited once).
+        let mut containers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut work: Vec<&str> = Vec::new();
+        for (id, t) in &api.types {
+            let mut inner = Vec::new();
+            match &t.kind {
+                TypeKind::Struct { fields, additional } => {
+                    if fields.iter().any(|f| !f.constraints.is_empty()) {
+                        work.push(id);
                     }
-                    TypeKind::Union { variants } => variants.iter().any(|v| contains(&v.ty, &needs)),
-                    TypeKind::Alias(t) => contains(t, &needs),
-                    TypeKind::Enum { .. } => false,
-                };
-                if yes {
-                    needs.insert(id.clone());
+                    fields.iter().for_each(|f| named(&f.ty, &mut inner));
+                    additional.iter().for_each(|a| named(a, &mut inner));
                 }
+                TypeKind::Union { variants } => variants.iter().for_each(|v| named(&v.ty, &mut inner)),
+                TypeKind::Alias(t) => named(t, &mut inner),
+                TypeKind::Enum { .. } => {}
             }
-            if needs.len() == before {
-                break;
+            for n in inner {
+                containers.entry(n).or_default().push(id);
+            }
+        }
+        let mut needs = BTreeSet::new();
+        while let Some(id) = work.pop() {
+            if needs.insert(id.to_owned()) {
+                work.extend(containers.get(id).into_iter().flatten().copied());
             }
         }
         Self { has_method, needs }
@@ -219,6 +222,15 @@ pub fn join_helper() -> TokenStream {
 }
 
 /// Whether `ty` mentions a type of `set`, through lists and maps.
+/// The named types `ty` mentions directly.
+fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Primitive(_) => {}
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Array(i) | TypeRef::Map(i) => named(i, out),
+    }
+}
+
 fn contains(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
     match ty {
         TypeRef::Primitive(_) => false,
@@ -270,9 +282,14 @@ fn count(n: usize, noun: &str) -> String {
 fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
     let c = &f.constraints;
     let mut out = Vec::new();
+    // Braces in a wire name must not become format arguments.
+    let wire = wire.replace('{', "{{").replace('}', "}}");
     let fail = |problem: String, got: TokenStream| {
-        let message = format!("{wire}: {problem} (got {{}})");
-        quote!(return Err(format!(#message, #got));)
+        let message = format!("{wire}: {problem} (got {{got}})");
+        quote! {
+            let got = #got;
+            return Err(format!(#message));
+        }
     };
     match &f.ty {
         TypeRef::Primitive(Primitive::String) => {
@@ -385,7 +402,7 @@ mod tests {
         let f = field("key_label", TypeRef::Primitive(Primitive::String), Constraints { max_length: Some(100), ..Default::default() });
         let code = own_checks(&f, "key_label").iter().map(|t| t.to_string()).collect::<String>();
         assert!(code.contains("value . chars () . count () > 100"), "{code}");
-        assert!(code.contains("key_label: must be at most 100 characters long (got {})"), "{code}");
+        assert!(code.contains("key_label: must be at most 100 characters long (got {got})"), "{code}");
         let f = field("limit", TypeRef::Primitive(Primitive::F64), Constraints { minimum: Some((0.0, true)), ..Default::default() });
         let code = own_checks(&f, "limit").iter().map(|t| t.to_string()).collect::<String>();
         assert!(code.contains("* value <= 0.0"), "{code}");

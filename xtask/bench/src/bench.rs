@@ -5,7 +5,7 @@
 //! compared variants interleaved so that machine noise hits them alike. Nothing here asserts a
 //! time: the printed table is the result. A debug build re-runs itself in release first.
 
-use generator::{emit, load, lower, normalize};
+use generator::{emit, load, lower, normalize, select};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -112,11 +112,11 @@ pub fn run(root: &Path, opts: Options) -> ExitCode {
 
 /// Timings of a debug build are meaningless: build and run the release binary instead.
 fn rerun_in_release(root: &Path) -> ExitCode {
-    eprintln!("cargo xtask bench: running the release build (cargo run --release -p xtask -- bench)");
+    eprintln!("cargo xtask bench: running the release build (cargo run --release -p bench)");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
+        .args(["run", "--release", "--quiet", "--package", "bench", "--"])
         .args(std::env::args_os().skip(1))
         .status();
     match status {
@@ -250,7 +250,7 @@ impl Doc {
     }
 }
 
-const STAGES: [&str; 5] = ["load (read + YAML parse)", "normalize (3.1 → 3.0 Value)", "to_openapi (Value → openapiv3)", "lower (→ IR)", "emit (IR → files, incl. format)"];
+const STAGES: [&str; 5] = ["load (read + YAML parse)", "select + normalize (tag subset, 3.1 → 3.0)", "to_openapi (Value → openapiv3)", "lower (→ IR)", "emit (IR → files, incl. format)"];
 
 /// Per-stage samples of one document; `error` once a stage failed.
 #[derive(Default)]
@@ -325,7 +325,7 @@ fn pipeline_once(doc: &Doc, s: &mut StageSamples, runtime: &[String]) {
         }};
     }
     let value = stage!(0, load::load(&doc.path, file));
-    let value = stage!(1, normalize::normalize(value, file));
+    let value = stage!(1, select::select(value, &tags, file).and_then(|v| normalize::normalize(v, file)));
     let openapi = stage!(2, normalize::to_openapi(value, file));
     let api = stage!(3, lower::lower(&openapi, &tags, file));
     let files = stage!(4, emit::emit(&api, file));
@@ -616,7 +616,7 @@ fn scale_child(n: usize) -> ExitCode {
         t[0] = ms(t0.elapsed());
         done(0, t[0]);
         let t0 = Instant::now();
-        let value = normalize::normalize(value, file).map_err(|e| e.to_string())?;
+        let value = select::select(value, &tags, file).and_then(|v| normalize::normalize(v, file)).map_err(|e| e.to_string())?;
         t[1] = ms(t0.elapsed());
         done(1, t[1]);
         let t0 = Instant::now();
@@ -678,7 +678,7 @@ fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
     use std::io::BufRead;
     let mut m = Measured::new();
     let mut child = match Command::new(exe)
-        .args(["bench", "--scale-child", &n.to_string()])
+        .args(["--scale-child", &n.to_string()])
         .stdout(std::process::Stdio::piped())
         .spawn()
     {

@@ -1,0 +1,52 @@
+//! `cargo xtask bench` (or `cargo run --release -p bench`): how fast the generator is against
+//! the cost of parsing its input, how its cost grows, and what the generated client adds over
+//! hand-written reqwest. Prints a table; asserts nothing.
+
+mod bench;
+
+use clap::Parser;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask bench", about = "Measure the generator and the generated client; prints a table")]
+struct Cli {
+    /// Interleaved rounds of the parse-floor and real-document measurements.
+    #[arg(long, default_value_t = 30)]
+    rounds: usize,
+    /// Requests per client in the client-overhead part.
+    #[arg(long, default_value_t = 5000)]
+    requests: usize,
+    /// Sizes (schemas = operations) of the synthetic documents.
+    #[arg(long, value_delimiter = ',', default_value = "100,1000,10000")]
+    sizes: Vec<usize>,
+    /// Folder of the upstream documents (default: ../shared/openapi next to the repository).
+    #[arg(long, value_name = "DIR")]
+    upstream: Option<PathBuf>,
+    /// Seconds after which one synthetic size is stopped (the stages it finished are shown).
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    scale_timeout: u64,
+    /// Skip the generated-client part.
+    #[arg(long)]
+    no_client: bool,
+    /// Skip the scaling part.
+    #[arg(long)]
+    no_scale: bool,
+    /// Internal: measure one synthetic size and print one line (run per size by `bench`).
+    #[arg(long, hide = true)]
+    scale_child: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let Cli { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child } = cli;
+    // The workspace root: `xtask/bench/..`.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_else(PathBuf::new);
+    bench::run(&root, bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child })
+}
