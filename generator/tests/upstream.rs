@@ -200,6 +200,18 @@ fn generate_and_test(file: &str) {
     assert!(!results.is_empty() && !stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("_example ... ok"), "{file}: no example round-trip ran\n{stdout}");
     eprintln!("{file}: {}", results.join(" | "));
+
+    // The docs' "Example Usage" programs (and the login example) compile too.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["check", "--examples", "--all-features", "--color", "never"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{file}: the examples do not compile\n{stderr}");
+    assert!(!stderr.lines().any(|l| l.starts_with("warning")), "{file}: the examples build with warnings\n{stderr}");
 }
 
 /// Makes `dir` hold exactly `files` (path, contents), touching only files that differ.
