@@ -85,7 +85,11 @@ impl Builder<'_> {
         let v = v.or(def.example.as_ref());
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
-                let obj = v.and_then(Value::as_object);
+                // No example of the whole object: assemble one from the properties' examples.
+                let assembled: Option<serde_json::Map<String, Value>> = v.is_none().then(|| {
+                    fields.iter().filter_map(|f| Some((f.wire_name.clone(), f.example.clone()?))).collect()
+                });
+                let obj = v.and_then(Value::as_object).or(assembled.as_ref());
                 self.models.insert(def.rust_name.clone());
                 let mut args = Vec::new();
                 let mut setters = Vec::new();
