@@ -47,7 +47,17 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.
 pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Result<ir::Api, Error> {
     let value = select::select(value, tags, file)?;
-    let value = normalize::normalize(value, file)?;
-    let doc = normalize::to_openapi(value, file)?;
-    lower::lower(&doc, tags, file)
+    // Go on after normalization problems so that lowering's are reported in the same run; a
+    // deserialization failure after them is only their consequence, so it is not repeated.
+    let (value, normalize_problems) = normalize::normalize_all(value, file);
+    let Some(mut problems) = normalize_problems else {
+        let doc = normalize::to_openapi(value, file)?;
+        return lower::lower(&doc, tags, file);
+    };
+    if let Ok(doc) = normalize::to_openapi(value, file) {
+        if let Err(more) = lower::lower(&doc, tags, file) {
+            problems.diagnostics.extend(more.diagnostics);
+        }
+    }
+    Err(problems)
 }

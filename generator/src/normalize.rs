@@ -8,14 +8,25 @@ use serde_json::{json, Map, Value};
 type Schema = Map<String, Value>;
 
 /// Rewrites every schema of `doc` into the 3.0 shape; errors name the JSON pointer.
-pub fn normalize(mut doc: Value, file: &str) -> Result<Value, Error> {
+pub fn normalize(doc: Value, file: &str) -> Result<Value, Error> {
+    let (doc, problems) = normalize_all(doc, file);
+    match problems {
+        None => Ok(doc),
+        Some(e) => Err(e),
+    }
+}
+
+/// Like [`normalize`], but returns the rewritten document even when some constructs could
+/// not be rewritten (left as they were), so later stages can report their own problems in
+/// the same run.
+pub fn normalize_all(mut doc: Value, file: &str) -> (Value, Option<Error>) {
     let mut c = Collector::new(file);
     if let Some(root) = doc.as_object_mut() {
         // 3.1 makes `paths` optional; openapiv3 does not.
         root.entry("paths").or_insert_with(|| json!({}));
         for_each_schema_root(root, &mut c);
     }
-    c.finish(doc)
+    (doc, c.finish(()).err())
 }
 
 /// Deserializes a normalized document; a shape `openapiv3` rejects is reported at its pointer.
