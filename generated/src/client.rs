@@ -36,9 +36,14 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    /// `base_url` without its trailing slash; operation paths are appended.
+    base: String,
     /// Sent with every request: user agent, app headers, default headers and
     /// the (sensitive-marked) Authorization header.
     headers: HeaderMap,
+    /// Whether `http` already sends `headers` as its own default headers (it
+    /// does when this crate built it); otherwise each request carries them.
+    http_sends_headers: bool,
     has_api_key: bool,
     timeout: Duration,
     retry: Option<RetryPolicy>,
@@ -57,17 +62,29 @@ impl Client {
 
     /// The full URL of an operation path such as `/auth/keys`.
     pub(crate) fn url(&self, path: &str) -> Result<Url, String> {
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        Url::parse(&format!("{base}{path}"))
-            .map_err(|e| format!("invalid URL for path `{path}`: {e}"))
+        let base = &self.inner.base;
+        let invalid = |e: &dyn fmt::Display| format!("invalid URL for path `{path}`: {e}");
+        // `Url::parse` copies its input, so the joined text only has to live
+        // for the call: on the stack when it is short.
+        let mut stack = [0u8; 256];
+        let len = base.len() + path.len();
+        if len > stack.len() {
+            return Url::parse(&format!("{base}{path}")).map_err(|e| invalid(&e));
+        }
+        stack[..base.len()].copy_from_slice(base.as_bytes());
+        stack[base.len()..len].copy_from_slice(path.as_bytes());
+        let joined = std::str::from_utf8(&stack[..len]).map_err(|e| invalid(&e))?;
+        Url::parse(joined).map_err(|e| invalid(&e))
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
 
-    pub(crate) fn headers(&self) -> &HeaderMap {
-        &self.inner.headers
+    /// The client-wide headers each request must carry itself: `None` when
+    /// the HTTP client already sends them.
+    pub(crate) fn request_headers(&self) -> Option<&HeaderMap> {
+        (!self.inner.http_sends_headers).then_some(&self.inner.headers)
     }
 
     pub(crate) fn timeout(&self) -> Duration {
@@ -238,19 +255,28 @@ impl ClientBuilder {
             headers.insert(AUTHORIZATION, value);
         }
 
+        // Our own client sends the headers as its defaults, so a request does
+        // not copy them (a header set on the request still replaces a default
+        // of the same name); a client passed in gets them on each request.
+        let http_sends_headers = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|e| BuildError {
-                message: "could not create the HTTP client".to_owned(),
-                source: Some(Box::new(e)),
-            })?,
+            None => reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .build()
+                .map_err(|e| BuildError {
+                    message: "could not create the HTTP client".to_owned(),
+                    source: Some(Box::new(e)),
+                })?,
         };
 
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                base: base_url.as_str().trim_end_matches('/').to_owned(),
                 base_url,
                 headers,
+                http_sends_headers,
                 has_api_key: api_key.is_some(),
                 timeout: self.timeout,
                 retry: self.retry,

@@ -75,7 +75,12 @@ pub struct Request<'c, T, E> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
+    /// Set with [`header`](Self::header); never holds `Content-Type` while
+    /// `content_type` is set.
     headers: HeaderMap,
+    /// The `Content-Type` of `body`, kept apart so that the common request
+    /// (a JSON body, no extra headers) needs no header map of its own.
+    content_type: Option<HeaderValue>,
     body: Option<Vec<u8>>,
     decode: fn(&[u8]) -> Result<T, BoxError>,
     timeout: Option<Duration>,
@@ -102,6 +107,7 @@ impl<'c, T, E> Request<'c, T, E> {
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
+            content_type: None,
             body: None,
             decode,
             timeout: None,
@@ -131,6 +137,9 @@ impl<'c, T, E> Request<'c, T, E> {
             HeaderValue::from_str(value.as_ref()),
         ) {
             (Ok(header), Ok(value)) => {
+                if header == CONTENT_TYPE {
+                    self.content_type = None;
+                }
                 self.headers.insert(header, value);
                 self
             }
@@ -146,7 +155,7 @@ impl<'c, T, E> Request<'c, T, E> {
     /// when awaited.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body(bytes, "application/json"),
+            Ok(bytes) => self.body(bytes, HeaderValue::from_static("application/json")),
             Err(e) => {
                 self.body = None;
                 self.invalid(format!(
@@ -158,23 +167,25 @@ impl<'c, T, E> Request<'c, T, E> {
 
     /// Sets a `text/plain` body.
     pub fn text(self, body: String) -> Self {
-        self.body(body.into_bytes(), "text/plain; charset=utf-8")
+        self.body(
+            body.into_bytes(),
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )
     }
 
     /// Sets a raw body of the given media type.
     pub fn bytes(self, body: Vec<u8>, content_type: &str) -> Self {
-        self.body(body, content_type)
-    }
-
-    fn body(mut self, bytes: Vec<u8>, content_type: &str) -> Self {
         match HeaderValue::from_str(content_type) {
-            Ok(value) => {
-                self.body = Some(bytes);
-                self.headers.insert(CONTENT_TYPE, value);
-                self
-            }
+            Ok(value) => self.body(body, value),
             Err(_) => self.invalid(format!("invalid content type `{content_type}`")),
         }
+    }
+
+    fn body(mut self, bytes: Vec<u8>, content_type: HeaderValue) -> Self {
+        self.body = Some(bytes);
+        self.headers.remove(CONTENT_TYPE);
+        self.content_type = Some(content_type);
+        self
     }
 
     /// Marks the request as invalid: awaiting it returns
@@ -215,14 +226,17 @@ where
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let prepared = self.prepare();
-        Box::pin(async move { prepared?.send().await })
+        match self.prepare() {
+            Ok((prepared, request)) => Box::pin(prepared.send(request)),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 }
 
 impl<T, E: ApiError> Request<'_, T, E> {
-    /// Everything `send` needs, owned; the invalid-request checks happen here.
-    fn prepare(self) -> Result<Prepared<T>, Error<E>> {
+    /// Everything `send` needs, owned, and the request to send without its
+    /// headers; the invalid-request checks happen here.
+    fn prepare(self) -> Result<(Prepared<T>, reqwest::Request), Error<E>> {
         if let Some(message) = self.invalid {
             return Err(Error::InvalidRequest(message));
         }
@@ -230,51 +244,66 @@ impl<T, E: ApiError> Request<'_, T, E> {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
-        let mut headers = self.client.headers().clone();
-        headers.extend(self.headers);
-        Ok(Prepared {
+        let mut request = reqwest::Request::new(self.method, url);
+        // The bytes move into the body; copies of the request share them.
+        *request.body_mut() = self.body.map(reqwest::Body::from);
+        let prepared = Prepared {
             client: self.client.clone(),
-            method: self.method,
-            url,
-            headers,
-            body: self.body,
+            headers: self.headers,
+            content_type: self.content_type,
             decode: self.decode,
             timeout: self.timeout.unwrap_or_else(|| self.client.timeout()),
-            retry: self.retry.unwrap_or_else(|| self.client.retry().cloned()),
-        })
+            retry: self.retry,
+        };
+        Ok((prepared, request))
     }
 }
 
 struct Prepared<T> {
     client: Client,
-    method: Method,
-    url: reqwest::Url,
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    content_type: Option<HeaderValue>,
     decode: fn(&[u8]) -> Result<T, BoxError>,
     timeout: Duration,
-    retry: Option<RetryPolicy>,
+    /// `None`: the client's policy; `Some(None)`: no retries.
+    retry: Option<Option<RetryPolicy>>,
 }
 
-/// How one attempt ended.
-enum Outcome {
+/// How one attempt ended; `B` is the response body.
+enum Outcome<B> {
     Response {
         status: StatusCode,
         headers: HeaderMap,
-        body: Vec<u8>,
+        body: B,
     },
     Transport(reqwest::Error),
     Timeout,
 }
 
 impl<T> Prepared<T> {
-    async fn send<E: ApiError>(self) -> Result<T, Error<E>> {
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        match &self.retry {
+            Some(policy) => policy.as_ref(),
+            None => self.client.retry(),
+        }
+    }
+
+    /// Sends `request` (method, URL and body; the headers are added to each
+    /// attempt), retrying as the policy says.
+    async fn send<E: ApiError>(self, mut request: reqwest::Request) -> Result<T, Error<E>> {
         let start = Instant::now();
         let mut attempts = 0;
         loop {
-            let outcome = self.attempt().await;
+            // Kept for a retry: a copy sharing the body bytes, made before the
+            // headers are added so that only the URL is copied.
+            let kept = match self.retry_policy() {
+                Some(_) => request.try_clone(),
+                None => None,
+            };
+            self.add_headers(request.headers_mut());
+            let outcome = self.attempt(request).await;
             attempts += 1;
-            let Some(policy) = &self.retry else {
+            let (Some(policy), Some(kept)) = (self.retry_policy(), kept) else {
                 return self.finish(outcome);
             };
             let (retryable, headers) = match &outcome {
@@ -294,25 +323,33 @@ impl<T> Prepared<T> {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return self.finish(outcome),
             }
+            request = kept;
         }
     }
 
-    async fn attempt(&self) -> Outcome {
-        let mut request = self
-            .client
-            .http()
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
-        if let Some(body) = &self.body {
-            request = request.body(body.clone());
+    /// The client's headers when its HTTP client does not send them itself,
+    /// then this request's, which replace those of the same name.
+    fn add_headers(&self, headers: &mut HeaderMap) {
+        if let Some(defaults) = self.client.request_headers() {
+            headers.clone_from(defaults);
         }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(content_type) = &self.content_type {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::Request) -> Outcome<impl AsRef<[u8]>> {
         // Our own timeout rather than reqwest's, so it also covers a client
         // passed in with `with_http_client` and reading the body.
         let exchange = async {
-            let response = request.send().await?;
+            let mut response = self.client.http().execute(request).await?;
             let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
+            // Taken, not copied: only `Retry-After` is read from them.
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
             Ok::<_, reqwest::Error>(Outcome::Response {
                 status,
                 headers,
@@ -328,7 +365,7 @@ impl<T> Prepared<T> {
         }
     }
 
-    fn finish<E: ApiError>(&self, outcome: Outcome) -> Result<T, Error<E>> {
+    fn finish<E: ApiError>(&self, outcome: Outcome<impl AsRef<[u8]>>) -> Result<T, Error<E>> {
         let (status, body) = match outcome {
             Outcome::Response { status, body, .. } => (status, body),
             Outcome::Transport(e) => return Err(Error::Transport(e)),
@@ -338,21 +375,22 @@ impl<T> Prepared<T> {
                 })
             }
         };
+        let body = body.as_ref();
         let code = status.as_u16();
         let decode_error = |source: BoxError| Error::Decode {
             status: code,
-            body: lossy(&body),
+            body: lossy(body),
             source,
         };
         if status.is_success() {
-            return (self.decode)(&body).map_err(decode_error);
+            return (self.decode)(body).map_err(decode_error);
         }
-        match E::from_response(code, &body) {
+        match E::from_response(code, body) {
             Some(Ok(api_error)) => Err(Error::Api(api_error)),
             Some(Err(e)) => Err(decode_error(Box::new(e))),
             None => Err(Error::UnexpectedStatus {
                 status: code,
-                body: lossy(&body),
+                body: lossy(body),
             }),
         }
     }
