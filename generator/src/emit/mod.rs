@@ -60,10 +60,12 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     for (path, body) in templates::extra_files(api) {
         add(path, body.to_owned());
     }
-    for (path, body) in templates::usage_examples(api) {
-        add(&path, body);
+    // Example programs are files of their own and are embedded in the docs: build them once.
+    let examples = templates::usage_examples(api);
+    for (path, body) in &examples {
+        add(path, body.clone());
     }
-    for (path, body) in templates::render(api)? {
+    for (path, body) in templates::render(api, &examples)? {
         add(&path, body);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -4,7 +4,7 @@
 
 use super::docs::doc_text;
 use super::rust::type_name;
-use super::usage::operation_example;
+use super::usage::example_path;
 use crate::ir::*;
 use serde::Serialize;
 
@@ -135,12 +135,13 @@ fn status_text(s: StatusMatch) -> String {
 }
 
 /// The views of a tag's operations, with their example programs.
-pub fn operations(api: &Api, tag: &Tag) -> Vec<OperationView> {
+pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView> {
     let to_models = "../../models/";
     tag.operations
         .iter()
         .filter_map(|op| {
-            let (example_path, example) = operation_example(api, tag, op)?;
+            let path = example_path(tag, op);
+            let (example_path, example) = examples.iter().find(|(p, _)| *p == path).cloned()?;
             let mut params: Vec<ParamRow> = op
                 .params
                 .iter()

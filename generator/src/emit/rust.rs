@@ -14,7 +14,7 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
     let validation = Validation::new(api);
     let mut files = vec![
         ("src/lib.rs".to_owned(), format_file(lib_rs(api), source)?),
-        ("src/models.rs".to_owned(), format_file(models_rs(api, &validation), source)?),
+        ("src/models.rs".to_owned(), models_rs(api, &validation, source)?),
     ];
     for tag in &api.tags {
         files.push((format!("src/{}.rs", tag.module), format_file(tag_rs(api, tag, &validation), source)?));
@@ -231,30 +231,35 @@ fn lib_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn models_rs(api: &Api, validation: &Validation) -> TokenStream {
+/// `models.rs`, formatted one type at a time: the tokens and syntax tree of a large spec's
+/// models never have to be in memory at once.
+fn models_rs(api: &Api, validation: &Validation, source: &str) -> Result<String, Error> {
     let prefix = TokenStream::new();
-    let items = api.types.values().map(|t| {
-        let def = type_def(t, &prefix);
-        let validate = validation.method(api, t);
-        quote!(#def #validate)
-    });
     let join = validation.uses_join(api).then(super::validate::join_helper);
     let uses_nullable = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.nullable && !f.required),
         _ => false,
     });
     let nullable = uses_nullable.then(|| quote!(use crate::Nullable;));
-    quote! {
+    let head = quote! {
         //! Request, response and error-body models.
         #![allow(clippy::large_enum_variant)]
 
         #nullable
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-        #(#items)*
-
-        #join
+    };
+    let mut out = format_file(head, source)?;
+    for t in api.types.values() {
+        let def = type_def(t, &prefix);
+        let validate = validation.method(api, t);
+        out.push('\n');
+        out.push_str(&format_file(quote!(#def #validate), source)?);
     }
+    if let Some(join) = join {
+        out.push('\n');
+        out.push_str(&format_file(join, source)?);
+    }
+    Ok(out)
 }
 
 fn type_def(t: &TypeDef, prefix: &TokenStream) -> TokenStream {

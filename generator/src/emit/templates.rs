@@ -80,7 +80,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Renders every template against the IR.
-pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
+pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, String)>, Error> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -92,7 +92,7 @@ pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
     let tags: Vec<_> = api
         .tags
         .iter()
-        .map(|t| context! { tag => t, operations => pages::operations(api, t), description => pages::cell(t.description.as_deref()) })
+        .map(|t| context! { tag => t, operations => pages::operations(t, examples), description => pages::cell(t.description.as_deref()) })
         .collect();
     let ctx = context! {
         api => api,
@@ -104,7 +104,7 @@ pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
         pkce => extras(api).iter().any(|(name, _, _)| *name == "pkce"),
         login => extras(api).iter().any(|(name, _, _)| *name == "login"),
         login_example => login_example,
-        quick_start => quick_start(api),
+        quick_start => quick_start(examples),
     };
     let render = |name: &str, ctx: &minijinja::Value| -> Result<String, Error> {
         let tmpl = env.get_template(name).map_err(|e| template_error(name, &e))?;
@@ -126,8 +126,8 @@ pub fn render(api: &Api) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// The first operation's example program, without its `//!` line, for the README.
-fn quick_start(api: &Api) -> Option<String> {
-    let (_, code) = usage_examples(api).into_iter().next()?;
+fn quick_start(examples: &[(String, String)]) -> Option<String> {
+    let (_, code) = examples.first()?;
     Some(code.lines().skip_while(|l| l.starts_with("//!") || l.is_empty()).map(|l| format!("{l}\n")).collect())
 }
 

@@ -209,6 +209,11 @@ fn json_macro(v: &Value) -> Option<TokenStream> {
     Some(quote!(serde_json::json!(#tokens)))
 }
 
+/// Where an operation's example program is written.
+pub fn example_path(tag: &Tag, op: &Operation) -> String {
+    format!("examples/{}_{}.rs", tag.module, op.rust_name)
+}
+
 /// One runnable example program for an operation: (file path, source without header).
 pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String, String)> {
     let mut b = Builder { api, models: BTreeSet::new(), depth: 0 };
@@ -266,5 +271,5 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
     let code = prettyplease::unparse(&file);
     // A blank line after the inner doc and before `#[tokio::main]`, as a person would write.
     let code = code.replacen("\nuse ", "\n\nuse ", 1).replacen("\n#[tokio::main]", "\n\n#[tokio::main]", 1);
-    Some((format!("examples/{}_{}.rs", tag.module, op.rust_name), code))
+    Some((example_path(tag, op), code))
 }
