@@ -94,8 +94,8 @@ impl<'a> Lowerer<'a> {
         &mut self,
         path: &str,
         method: &str,
-        op: &openapiv3::Operation,
-        shared: &[ReferenceOr<Parameter>],
+        op: &'a openapiv3::Operation,
+        shared: &'a [ReferenceOr<Parameter>],
         at: &str,
         methods: &mut Scope,
     ) -> Option<Operation> {
@@ -210,21 +210,33 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn param(&mut self, p: &ReferenceOr<Parameter>, prefix: &str, at: &str, names: &mut Scope) -> Option<Param> {
-        let (p, at) = match p {
-            ReferenceOr::Item(p) => (p, at.to_owned()),
+    /// The object behind a `$ref` into `components/<section>` (or the inline object itself),
+    /// with the pointer where it is defined.
+    fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        what: &str,
+        at: &str,
+        table: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        match item {
+            ReferenceOr::Item(x) => Some((x, at.to_owned())),
             ReferenceOr::Reference { reference } => {
-                let name = self.local_ref(reference, "parameters", at)?;
-                let found = self.doc.components.as_ref().and_then(|c| c.parameters.get(&name));
-                match found {
-                    Some(ReferenceOr::Item(p)) => (p, format!("/components/parameters/{}", pointer_segment(&name))),
+                let name = self.local_ref(reference, section, at)?;
+                match self.doc.components.as_ref().map(table).and_then(|t| t.get(&name)) {
+                    Some(ReferenceOr::Item(x)) => Some((x, format!("/components/{section}/{}", pointer_segment(&name)))),
                     _ => {
-                        self.diags.error(at, format!("`{reference}` does not point to a parameter"));
-                        return None;
+                        self.diags.error(at, format!("`{reference}` does not point to {what}"));
+                        None
                     }
                 }
             }
-        };
+        }
+    }
+
+    fn param(&mut self, p: &'a ReferenceOr<Parameter>, prefix: &str, at: &str, names: &mut Scope) -> Option<Param> {
+        let (p, at) = self.resolve(p, "parameters", "a parameter", at, |c| &c.parameters)?;
         let location = match p {
             Parameter::Path { .. } => ParamLocation::Path,
             Parameter::Query { .. } => ParamLocation::Query,
@@ -252,20 +264,8 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn request_body(&mut self, b: &ReferenceOr<RequestBody>, prefix: &str, at: &str) -> Option<Body> {
-        let (b, at) = match b {
-            ReferenceOr::Item(b) => (b, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let name = self.local_ref(reference, "requestBodies", at)?;
-                match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(&name)) {
-                    Some(ReferenceOr::Item(b)) => (b, format!("/components/requestBodies/{}", pointer_segment(&name))),
-                    _ => {
-                        self.diags.error(at, format!("`{reference}` does not point to a request body"));
-                        return None;
-                    }
-                }
-            }
-        };
+    fn request_body(&mut self, b: &'a ReferenceOr<RequestBody>, prefix: &str, at: &str) -> Option<Body> {
+        let (b, at) = self.resolve(b, "requestBodies", "a request body", at, |c| &c.request_bodies)?;
         let (content_type, media) = pick_media(&b.content)?;
         let kind = body_kind(content_type);
         let at = format!("{at}/content/{}", pointer_segment(content_type));
@@ -286,24 +286,12 @@ impl<'a> Lowerer<'a> {
 
     fn response(
         &mut self,
-        r: &ReferenceOr<openapiv3::Response>,
+        r: &'a ReferenceOr<openapiv3::Response>,
         status: StatusMatch,
         hint: &str,
         at: &str,
     ) -> Option<Response> {
-        let (r, at) = match r {
-            ReferenceOr::Item(r) => (r, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let name = self.local_ref(reference, "responses", at)?;
-                match self.doc.components.as_ref().and_then(|c| c.responses.get(&name)) {
-                    Some(ReferenceOr::Item(r)) => (r, format!("/components/responses/{}", pointer_segment(&name))),
-                    _ => {
-                        self.diags.error(at, format!("`{reference}` does not point to a response"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let (r, at) = self.resolve(r, "responses", "a response", at, |c| &c.responses)?;
         let Some((content_type, media)) = pick_media(&r.content) else {
             return Some(Response {
                 status,

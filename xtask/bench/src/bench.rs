@@ -90,7 +90,9 @@ pub fn run(root: &Path, opts: Options) -> ExitCode {
         return scale_child(n);
     }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_DEBUG").is_none() {
-        return rerun_in_release(root);
+        // Timings of a debug build mean nothing; `cargo xtask bench` builds in release.
+        eprintln!("error: this is a debug build; run `cargo xtask bench` (or add --release)");
+        return ExitCode::from(2);
     }
     let upstream = opts.upstream.clone().unwrap_or_else(|| root.join("../shared/openapi"));
     println!("# cargo xtask bench — medians of this run ({} rounds; release build)\n", opts.rounds);
@@ -108,25 +110,6 @@ pub fn run(root: &Path, opts: Options) -> ExitCode {
         client_table(root, opts.requests);
     }
     ExitCode::SUCCESS
-}
-
-/// Timings of a debug build are meaningless: build and run the release binary instead.
-fn rerun_in_release(root: &Path) -> ExitCode {
-    eprintln!("cargo xtask bench: running the release build (cargo run --release -p bench)");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args(["run", "--release", "--quiet", "--package", "bench", "--"])
-        .args(std::env::args_os().skip(1))
-        .status();
-    match status {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: cannot run cargo: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
