@@ -53,7 +53,7 @@ impl<'c> OAuth<'c> {
         let mut request = Request::new(
             self.client,
             reqwest::Method::POST,
-            "/auth/keys".to_owned(),
+            "/auth/keys",
             decode::json,
         );
         if let Err(message) = body.validate() {
@@ -89,7 +89,7 @@ impl<'c> OAuth<'c> {
         let mut request = Request::new(
             self.client,
             reqwest::Method::POST,
-            "/auth/keys/code".to_owned(),
+            "/auth/keys/code",
             decode::json,
         );
         if let Err(message) = body.validate() {

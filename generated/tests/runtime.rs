@@ -196,7 +196,7 @@ async fn query_parameters_and_text_bodies_are_sent() {
     let text = Request::<String, CreateAuthCodeError>::new(
         &client,
         reqwest::Method::PUT,
-        "/notes".into(),
+        "/notes",
         decode::text,
     )
     .query("tag", "a b")
@@ -518,7 +518,7 @@ async fn invalid_requests_are_not_sent() {
     let invalid = Request::<(), ExchangeAuthCodeForApiKeyError>::new(
         &client,
         reqwest::Method::POST,
-        "/x".into(),
+        "/x",
         decode::empty,
     )
     .json(&std::collections::HashMap::from([(
@@ -619,7 +619,7 @@ async fn the_api_key_never_appears_in_debug_or_display() {
         Request::<(), CreateAuthCodeError>::new(
             &client,
             reqwest::Method::GET,
-            "/slow".into(),
+            "/slow",
             decode::empty,
         )
         .timeout(Duration::from_millis(50))

@@ -1,5 +1,6 @@
 //! One pending API call: per-request options, sending, retrying, decoding.
 
+use std::borrow::Cow;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -73,7 +74,7 @@ pub(crate) fn encode_path(value: &str) -> String {
 pub struct Request<'c, T, E> {
     client: &'c Client,
     method: Method,
-    path: String,
+    path: Cow<'static, str>,
     query: Vec<(String, String)>,
     /// Set with [`header`](Self::header); never holds `Content-Type` while
     /// `content_type` is set.
@@ -94,17 +95,18 @@ pub struct Request<'c, T, E> {
 
 impl<'c, T, E> Request<'c, T, E> {
     /// A request for `path` (already holding its path parameters) relative to
-    /// the client's base URL; `decode` turns a 2xx body into `T`.
+    /// the client's base URL; `decode` turns a 2xx body into `T`. A path
+    /// without parameters is a `&'static str` and costs no allocation.
     pub fn new(
         client: &'c Client,
         method: Method,
-        path: String,
+        path: impl Into<Cow<'static, str>>,
         decode: fn(&[u8]) -> Result<T, BoxError>,
     ) -> Self {
         Self {
             client,
             method,
-            path,
+            path: path.into(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             content_type: None,

@@ -711,7 +711,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream, 
         let text = to_text(&p.ty, quote!(#n));
         encodes.push(quote!(let #n = encode_path(&#text);));
     }
-    let path_expr = if encodes.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
+    let path_expr = if encodes.is_empty() { quote!(#template) } else { quote!(format!(#template)) };
     for p in &op.params {
         let n = ident(&p.rust_name);
         let ty = rust_type(&p.ty, models);
