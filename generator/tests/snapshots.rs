@@ -42,7 +42,8 @@ fn generation_is_deterministic() {
 
 #[test]
 fn shapes_fixture_crate_compiles_without_warnings() {
-    let (ok, output) = common::cargo_in_crate(&shapes(), &["check", "--tests", "--quiet"]);
+    // `--examples` too: the docs' example programs must compile, with arguments in order.
+    let (ok, output) = common::cargo_in_crate(&shapes(), &["check", "--tests", "--examples", "--quiet"]);
     assert!(ok, "cargo check failed:\n{output}");
     assert!(!output.contains("warning"), "warnings:\n{output}");
 }

@@ -619,7 +619,7 @@ fn tag_rs(api: &Api, tag: &Tag, validation: &Validation) -> TokenStream {
         module_docs.push(doc_text(d.trim()));
     }
     let module_docs = inner_docs(&module_docs);
-    let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &models, validation));
+    let methods = tag.operations.iter().map(|op| operation_method(api, op, &models, validation));
     let errors = tag.operations.iter().map(|op| error_enum(tag, op, &models));
     let uses_path_params = tag.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Path);
     let encode = uses_path_params.then(|| quote!(use crate::request::encode_path;));
@@ -666,7 +666,7 @@ fn tag_rs(api: &Api, tag: &Tag, validation: &Validation) -> TokenStream {
     }
 }
 
-fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream, validation: &Validation) -> TokenStream {
+fn operation_method(api: &Api, op: &Operation, models: &TokenStream, validation: &Validation) -> TokenStream {
     let name = ident(&op.rust_name);
     let error = ident(&op.error_name);
     let success_ty = op.success.ty.as_ref().map(|t| rust_type(t, models)).unwrap_or(quote!(()));
@@ -697,7 +697,6 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, models: &TokenStream, 
          [`Error`](crate::Error)."
             .into(),
     );
-    let _ = tag;
     let doc = docs(&[op.summary.as_deref(), op.description.as_deref()], &ours);
 
     let mut args = Vec::new();

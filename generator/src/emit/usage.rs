@@ -221,15 +221,16 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
     let method = ident(&op.rust_name);
     let mut lets = Vec::new();
     let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.required) {
-        let n = ident(&p.rust_name);
-        let e = b.expr(&p.ty, None);
-        lets.push(quote!(let #n = #e;));
-        args.push(quote!(#n));
-    }
-    for p in op.params.iter().filter(|p| !p.required) {
-        let _ = p;
-        args.push(quote!(None));
+    // Arguments in the method's order: required ones get a value, optional ones `None`.
+    for p in &op.params {
+        if p.required {
+            let n = ident(&p.rust_name);
+            let e = b.expr(&p.ty, None);
+            lets.push(quote!(let #n = #e;));
+            args.push(quote!(#n));
+        } else {
+            args.push(quote!(None));
+        }
     }
     if let Some(body) = &op.body {
         let example = body.examples.first().cloned().or_else(|| match &body.ty {
