@@ -56,6 +56,17 @@ pub enum StatusMatch {
     Default,
 }
 
+impl std::fmt::Display for StatusMatch {
+    /// As a spec writes it: `409`, `5XX`, `default`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(c) => write!(f, "{c}"),
+            StatusMatch::Range(r) => write!(f, "{r}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// One tag: a sub-client with its operations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tag {
@@ -195,6 +206,24 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A map from string keys.
     Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type inside any lists and maps: `Vec<BTreeMap<String, T>>` → `T`.
+    pub fn leaf(&self) -> &TypeRef {
+        match self {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.leaf(),
+            other => other,
+        }
+    }
+
+    /// The generated type this reference names, inside any lists and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self.leaf() {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 /// Scalars and the well-known types formats map to.

@@ -160,12 +160,7 @@ impl<'a> Lowerer<'a> {
         }
         statuses.sort_by_key(|(s, _)| *s);
         for (status, response) in statuses {
-            let key = match status {
-                StatusMatch::Code(c) => c.to_string(),
-                StatusMatch::Range(r) => format!("{r}XX"),
-                StatusMatch::Default => "default".into(),
-            };
-            let at = format!("{at}/responses/{key}");
+            let at = format!("{at}/responses/{status}");
             let is_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
             if is_success {
                 if success.is_none() {

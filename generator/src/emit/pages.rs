@@ -119,19 +119,7 @@ pub fn model_page(name: &str) -> String {
 }
 
 fn link(t: &TypeRef, prefix: &str) -> Option<String> {
-    match t {
-        TypeRef::Named(n) => Some(format!("{prefix}{}", model_page(n))),
-        TypeRef::Array(i) | TypeRef::Map(i) => link(i, prefix),
-        TypeRef::Primitive(_) => None,
-    }
-}
-
-fn status_text(s: StatusMatch) -> String {
-    match s {
-        StatusMatch::Code(c) => c.to_string(),
-        StatusMatch::Range(r) => format!("{r}XX"),
-        StatusMatch::Default => "default".into(),
-    }
+    t.named().map(|n| format!("{prefix}{}", model_page(n)))
 }
 
 /// The views of a tag's operations, with their example programs.
@@ -178,7 +166,7 @@ pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView
                         variant: format!("{}::{}", op.error_name, e.variant),
                         body: e.response.ty.as_ref().map(type_name).unwrap_or_else(|| "no body".into()),
                         link: e.response.ty.as_ref().and_then(|t| link(t, to_models)),
-                        status: status_text(e.response.status),
+                        status: e.response.status.to_string(),
                         content_type: e.response.content_type.clone().unwrap_or_else(|| "—".into()),
                     })
                     .collect(),

@@ -145,14 +145,6 @@ fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn mentions_models(t: &TypeRef) -> bool {
-    match t {
-        TypeRef::Primitive(_) => false,
-        TypeRef::Named(_) => true,
-        TypeRef::Array(i) | TypeRef::Map(i) => mentions_models(i),
-    }
-}
-
 /// How a type reads in docs: `Vec<String>`, `CreateAuthKeysCodeResponseData`.
 pub fn type_name(t: &TypeRef) -> String {
     rust_type(t, &TokenStream::new()).to_string().replace(" < ", "<").replace(" >", ">").replace(" :: ", "::").replace(" ,", ",")
@@ -590,14 +582,6 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[Variant]) -> TokenStream
     }
 }
 
-fn status_text(s: StatusMatch) -> String {
-    match s {
-        StatusMatch::Code(c) => c.to_string(),
-        StatusMatch::Range(r) => format!("{r}XX"),
-        StatusMatch::Default => "other".into(),
-    }
-}
-
 fn decode_fn(kind: BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json => quote!(decode::json),
@@ -624,7 +608,7 @@ fn tag_rs(api: &Api, tag: &Tag, validation: &Validation) -> TokenStream {
     let uses_path_params = tag.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Path);
     let encode = uses_path_params.then(|| quote!(use crate::request::encode_path;));
     let models_used = tag.operations.iter().any(|o| {
-        let named = |t: &TypeRef| mentions_models(t);
+        let named = |t: &TypeRef| t.named().is_some();
         o.params.iter().any(|p| named(&p.ty))
             || o.body.as_ref().is_some_and(|b| named(&b.ty))
             || o.success.ty.as_ref().is_some_and(named)
@@ -687,7 +671,7 @@ fn operation_method(api: &Api, op: &Operation, models: &TokenStream, validation:
         let list: Vec<String> = op
             .errors
             .iter()
-            .map(|e| format!("- {} → [`{}::{}`]", status_text(e.response.status), op.error_name, e.variant))
+            .map(|e| format!("- {} → [`{}::{}`]", e.response.status, op.error_name, e.variant))
             .collect();
         ours.push(list.join("\n"));
     }
@@ -795,7 +779,7 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
         let r = &e.response;
         let status_line = match r.status {
             StatusMatch::Default => "Any status not listed above.".to_owned(),
-            s => format!("Status {}.", status_text(s)),
+            s => format!("Status {}.", s),
         };
         let d = docs(&[Some(&r.description)], &[status_line]);
         let fixed = match r.status {
@@ -821,8 +805,8 @@ fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {
             (None, _) => quote!(Ok(())),
         };
         let reason = heck::ToTitleCase::to_title_case(e.variant.as_str());
-        let with_body = format!("{} {reason}: {{body}}", status_text(r.status));
-        let without_body = format!("{} {reason}", status_text(r.status));
+        let with_body = format!("{} {reason}: {{body}}", r.status);
+        let without_body = format!("{} {reason}", r.status);
         let range_with_body = format!("{{status}} {reason}: {{body}}");
         let range_without_body = format!("{{status}} {reason}");
         let shown = match r.kind {

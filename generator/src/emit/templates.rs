@@ -146,13 +146,7 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
 
 /// Whether any type or operation of the API uses a primitive matching `pred`.
 pub fn uses(api: &Api, pred: impl Fn(Primitive) -> bool + Copy) -> bool {
-    fn walk(t: &TypeRef, pred: &dyn Fn(Primitive) -> bool) -> bool {
-        match t {
-            TypeRef::Primitive(p) => pred(*p),
-            TypeRef::Named(_) => false,
-            TypeRef::Array(i) | TypeRef::Map(i) => walk(i, pred),
-        }
-    }
+    let walk = |t: &TypeRef, pred: &dyn Fn(Primitive) -> bool| matches!(t.leaf(), TypeRef::Primitive(p) if pred(*p));
     let in_types = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, additional } => {
             fields.iter().any(|f| walk(&f.ty, &pred)) || additional.as_ref().is_some_and(|a| walk(a, &pred))

@@ -49,11 +49,11 @@ impl Validation {
                     if fields.iter().any(|f| !f.constraints.is_empty()) {
                         work.push(id);
                     }
-                    fields.iter().for_each(|f| named(&f.ty, &mut inner));
-                    additional.iter().for_each(|a| named(a, &mut inner));
+                    fields.iter().for_each(|f| inner.extend(f.ty.named()));
+                    additional.iter().for_each(|a| inner.extend(a.named()));
                 }
-                TypeKind::Union { variants } => variants.iter().for_each(|v| named(&v.ty, &mut inner)),
-                TypeKind::Alias(t) => named(t, &mut inner),
+                TypeKind::Union { variants } => variants.iter().for_each(|v| inner.extend(v.ty.named())),
+                TypeKind::Alias(t) => inner.extend(t.named()),
                 TypeKind::Enum { .. } => {}
             }
             for n in inner {
@@ -222,21 +222,8 @@ pub fn join_helper() -> TokenStream {
 }
 
 /// Whether `ty` mentions a type of `set`, through lists and maps.
-/// The named types `ty` mentions directly.
-fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match ty {
-        TypeRef::Primitive(_) => {}
-        TypeRef::Named(n) => out.push(n),
-        TypeRef::Array(i) | TypeRef::Map(i) => named(i, out),
-    }
-}
-
 fn contains(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
-    match ty {
-        TypeRef::Primitive(_) => false,
-        TypeRef::Named(n) => set.contains(n),
-        TypeRef::Array(i) | TypeRef::Map(i) => contains(i, set),
-    }
+    ty.named().is_some_and(|n| set.contains(n))
 }
 
 /// Adds every named type reachable from `ty` to `out`.
