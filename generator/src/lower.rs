@@ -121,24 +121,23 @@ impl<'a> Lowerer<'a> {
 
         let mut params = Vec::new();
         let mut arg_names = Scope::with_reserved(&["body", "self"]);
-        // Path-item parameters apply unless the operation redefines the same name and place.
+        // Path-item parameters apply unless the operation redefines the same name and place;
+        // each parameter is lowered once, path-item ones first.
         let path_at = at.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
-        let mut lowered: Vec<Param> = Vec::new();
-        for (i, p) in op.parameters.iter().enumerate() {
-            if let Some(p) = self.param(p, &prefix, &format!("{at}/parameters/{i}"), &mut arg_names) {
-                lowered.push(p);
+        let key = |p: &ReferenceOr<Parameter>| self.parameter_key(p);
+        let overridden = |p: &ReferenceOr<Parameter>| key(p).is_some_and(|k| op.parameters.iter().any(|q| key(q).as_ref() == Some(&k)));
+        let merged: Vec<(&'a ReferenceOr<Parameter>, String)> = shared
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !overridden(p))
+            .map(|(i, p)| (p, format!("{path_at}/parameters/{i}")))
+            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{at}/parameters/{i}"))))
+            .collect();
+        for (p, at) in merged {
+            if let Some(p) = self.param(p, &prefix, &at, &mut arg_names) {
+                params.push(p);
             }
         }
-        for (i, p) in shared.iter().enumerate() {
-            let mut names = Scope::default();
-            let Some(candidate) = self.param(p, &prefix, &format!("{path_at}/parameters/{i}"), &mut names) else { continue };
-            if lowered.iter().any(|q| q.wire_name == candidate.wire_name && q.location == candidate.location) {
-                continue;
-            }
-            let rust_name = arg_names.unique(&candidate.wire_name, Case::Snake);
-            params.push(Param { rust_name, ..candidate });
-        }
-        params.extend(lowered);
         for name in path_template_names(path) {
             if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
                 self.diags.error(at, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
@@ -228,6 +227,21 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// A parameter's name and place, without reporting anything (for override checks).
+    fn parameter_key(&self, p: &ReferenceOr<Parameter>) -> Option<(String, std::mem::Discriminant<Parameter>)> {
+        let p = match p {
+            ReferenceOr::Item(p) => p,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                match self.doc.components.as_ref()?.parameters.get(name)? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        Some((p.parameter_data_ref().name.clone(), std::mem::discriminant(p)))
     }
 
     fn param(&mut self, p: &'a ReferenceOr<Parameter>, prefix: &str, at: &str, names: &mut Scope) -> Option<Param> {
@@ -800,5 +814,32 @@ mod tests {
         let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
         let names: Vec<&str> = api.tags[0].operations.iter().map(|o| o.rust_name.as_str()).collect();
         assert_eq!(names, ["kept"]);
+    }
+
+    #[test]
+    fn path_item_parameters_apply_unless_the_operation_redefines_them() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/items/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["a", "b"]}}
+                ],
+                "get": {
+                    "tags": ["T"], "operationId": "getItem",
+                    "parameters": [{"name": "mode", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"204": {"description": "ok"}}
+                }
+            }},
+        });
+        let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
+        let params: Vec<(&str, &crate::ir::TypeRef)> =
+            api.tags[0].operations[0].params.iter().map(|p| (p.rust_name.as_str(), &p.ty)).collect();
+        let int = crate::ir::TypeRef::Primitive(crate::ir::Primitive::I64);
+        let string = crate::ir::TypeRef::Primitive(crate::ir::Primitive::String);
+        assert_eq!(params, [("id", &string), ("mode", &int)]);
+        // The overridden enum was never lowered, so no unused model is generated.
+        assert!(api.types.is_empty(), "{:?}", api.types.keys());
     }
 }

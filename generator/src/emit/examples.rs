@@ -129,7 +129,7 @@ fn collect(api: &Api) -> Vec<Case_> {
             for (label, r) in responses {
                 let Some(ty) = r.ty.as_ref().filter(|_| r.kind == BodyKind::Json) else { continue };
                 for ex in &r.examples {
-                    let place = format!("Example of the {} answer of `{} {}`.", r.status.to_string(), op.method, op.path);
+                    let place = format!("Example of the {} answer of `{} {}`.", r.status, op.method, op.path);
                     add(format!("{}_{label}_example", op.rust_name), place, ty, false, false, ex);
                 }
             }
