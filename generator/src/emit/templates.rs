@@ -141,7 +141,8 @@ pub fn usage_examples(api: &Api) -> Vec<(String, String)> {
 
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     // A broken template is a bug of ours, not of the spec; still a clean error, never a panic.
-    Error::spec(&format!("templates/{name}.jinja"), e.line().map(|l| format!("line {l}")), e.to_string())
+    let folder = if DOC_TEMPLATES.iter().any(|(n, _)| *n == name) { "docs" } else { "crate" };
+    Error::spec(&format!("templates/{folder}/{name}.jinja"), e.line().map(|l| format!("line {l}")), e.to_string())
 }
 
 /// Whether any type or operation of the API uses a primitive matching `pred`.
