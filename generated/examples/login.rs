@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use openrouter::oauth::login::{ApiKey, Login, LoginError};
+use openrouter::api::oauth::login::{ApiKey, Login, LoginError};
 
 const USAGE: &str = "usage: login [--paste | --no-browser]";
 

@@ -7,19 +7,14 @@ mod error;
 mod nullable;
 mod request;
 mod retry;
+pub mod api;
 pub mod models;
-
-/// Obtain a user-controlled API key through the PKCE flow.
-///
-/// Operations of the `OAuth` tag.
-pub mod oauth;
 
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, BoxError, Error};
 pub use nullable::Nullable;
 pub use request::{decode, Request};
 pub use retry::RetryPolicy;
-use std::time::Duration;
 
 /// The server the spec names; the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -28,9 +23,9 @@ pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 pub(crate) fn spec_retry_policy() -> Option<RetryPolicy> {
     Some(
         RetryPolicy::new()
-            .initial_interval(Duration::from_millis(500))
-            .max_interval(Duration::from_millis(60000))
-            .max_elapsed_time(Duration::from_millis(3600000))
+            .initial_interval(std::time::Duration::from_millis(500))
+            .max_interval(std::time::Duration::from_millis(60000))
+            .max_elapsed_time(std::time::Duration::from_millis(3600000))
             .exponent(1.5)
             .status_range(5)
             .retry_connection_errors(true),

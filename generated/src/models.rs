@@ -4,12 +4,11 @@
 #![allow(clippy::large_enum_variant)]
 
 use crate::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Body of a 400 answer.
 ///
 /// Example: `{"error":{"code":400,"message":"Invalid request parameters"}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BadRequestResponse {
     /// The `error` property.
     pub error: BadRequestResponseErrorData,
@@ -54,7 +53,7 @@ impl BadRequestResponse {
 /// What was wrong with the request.
 ///
 /// Example: `{"code":400,"message":"Invalid request parameters"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BadRequestResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -90,7 +89,7 @@ impl BadRequestResponseErrorData {
 /// Body of a 409 answer.
 ///
 /// Example: `{"error":{"code":409,"message":"Resource conflict. Please try again later."}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictResponse {
     /// The `error` property.
     pub error: ConflictResponseErrorData,
@@ -135,7 +134,7 @@ impl ConflictResponse {
 /// What the request conflicted with.
 ///
 /// Example: `{"code":409,"message":"Resource conflict. Please try again later."}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -171,7 +170,7 @@ impl ConflictResponseErrorData {
 /// Defined inline at `#/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema`.
 ///
 /// Example: `{"callback_url":"https://myapp.com/auth/callback","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM","code_challenge_method":"S256","limit":100}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAuthKeysCodeRequest {
     /// Where the user is sent back after approving. An https URL, or an http URL on localhost or 127.0.0.1 with any port for command-line tools.
     ///
@@ -182,14 +181,14 @@ pub struct CreateAuthKeysCodeRequest {
     /// (optional)
     ///
     /// Example: `"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code_challenge: Option<String>,
     /// How `code_challenge` was derived from the verifier.
     ///
     /// (optional)
     ///
     /// Example: `"S256"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code_challenge_method: Option<CreateAuthKeysCodeRequestCodeChallengeMethod>,
     /// When the key created from this code stops working.
     ///
@@ -203,26 +202,26 @@ pub struct CreateAuthKeysCodeRequest {
     /// (optional; at most 100 characters)
     ///
     /// Example: `"My Custom Key"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_label: Option<String>,
     /// Credit limit of the new key, in US dollars.
     ///
     /// (optional)
     ///
     /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<f64>,
     /// How often the credit limit resets; it never resets when left out.
     ///
     /// (optional)
     ///
     /// Example: `"monthly"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_limit_type: Option<CreateAuthKeysCodeRequestUsageLimitType>,
     /// The workspace the new key belongs to.
     ///
     /// (optional)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<uuid::Uuid>,
 }
 
@@ -354,15 +353,17 @@ impl std::fmt::Display for CreateAuthKeysCodeRequestCodeChallengeMethod {
     }
 }
 
-impl Serialize for CreateAuthKeysCodeRequestCodeChallengeMethod {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CreateAuthKeysCodeRequestCodeChallengeMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CreateAuthKeysCodeRequestCodeChallengeMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestCodeChallengeMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "S256" => Self::S256,
@@ -419,15 +420,17 @@ impl std::fmt::Display for CreateAuthKeysCodeRequestUsageLimitType {
     }
 }
 
-impl Serialize for CreateAuthKeysCodeRequestUsageLimitType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CreateAuthKeysCodeRequestUsageLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "daily" => Self::Daily,
@@ -442,7 +445,7 @@ impl<'de> Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
 /// Defined inline at `#/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema`.
 ///
 /// Example: `{"data":{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAuthKeysCodeResponse {
     /// The new authorization code.
     ///
@@ -460,7 +463,7 @@ impl CreateAuthKeysCodeResponse {
 /// The new authorization code.
 ///
 /// Example: `{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAuthKeysCodeResponseData {
     /// The app the code was issued to.
     ///
@@ -486,7 +489,7 @@ impl CreateAuthKeysCodeResponseData {
 /// Defined inline at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
 ///
 /// Example: `{"code":"auth_code_abc123def456","code_verifier":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk","code_challenge_method":"S256"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeAuthCodeForApiKeyRequest {
     /// Code taken from the `code` query parameter of the callback.
     ///
@@ -506,7 +509,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     /// (optional)
     ///
     /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code_verifier: Option<String>,
 }
 
@@ -589,15 +592,18 @@ impl std::fmt::Display for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     }
 }
 
-impl Serialize for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de>
+for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "S256" => Self::S256,
@@ -611,7 +617,7 @@ impl<'de> Deserialize<'de> for ExchangeAuthCodeForApiKeyRequestCodeChallengeMeth
 /// Defined inline at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
 ///
 /// Example: `{"key":"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","user_id":"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeAuthCodeForApiKeyResponse {
     /// The new API key; send it as a bearer token.
     ///
@@ -642,7 +648,7 @@ impl ExchangeAuthCodeForApiKeyResponse {
 /// Body of a 403 answer.
 ///
 /// Example: `{"error":{"code":403,"message":"Only management keys can perform this operation"}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForbiddenResponse {
     /// The `error` property.
     pub error: ForbiddenResponseErrorData,
@@ -687,7 +693,7 @@ impl ForbiddenResponse {
 /// Why the operation was not allowed.
 ///
 /// Example: `{"code":403,"message":"Only management keys can perform this operation"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForbiddenResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -723,7 +729,7 @@ impl ForbiddenResponseErrorData {
 /// Body of a 500 answer.
 ///
 /// Example: `{"error":{"code":500,"message":"Internal Server Error"}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InternalServerResponse {
     /// The `error` property.
     pub error: InternalServerResponseErrorData,
@@ -768,7 +774,7 @@ impl InternalServerResponse {
 /// What failed on the server.
 ///
 /// Example: `{"code":500,"message":"Internal Server Error"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InternalServerResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -804,7 +810,7 @@ impl InternalServerResponseErrorData {
 /// Body of a 401 answer.
 ///
 /// Example: `{"error":{"code":401,"message":"Missing Authentication header"}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnauthorizedResponse {
     /// The `error` property.
     pub error: UnauthorizedResponseErrorData,
@@ -849,7 +855,7 @@ impl UnauthorizedResponse {
 /// Why the credentials were refused.
 ///
 /// Example: `{"code":401,"message":"Missing Authentication header"}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnauthorizedResponseErrorData {
     /// The `code` property.
     pub code: i64,

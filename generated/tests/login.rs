@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use openrouter::oauth::login::{ApiKey, Login, LoginError, LoopbackLogin};
-use openrouter::oauth::pkce::{AuthorizationUrlError, ChallengeMethod, CodeVerifier};
+use openrouter::api::oauth::login::{ApiKey, Login, LoginError, LoopbackLogin};
+use openrouter::api::oauth::pkce::{AuthorizationUrlError, ChallengeMethod, CodeVerifier};
 use openrouter::Client;
 use reqwest::Url;
 use serde_json::json;

@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 
 use openrouter::models::{CreateAuthKeysCodeRequest, ExchangeAuthCodeForApiKeyRequest};
-use openrouter::oauth::pkce::{
+use openrouter::api::oauth::pkce::{
     AuthorizationUrl, AuthorizationUrlError, ChallengeMethod, CodeVerifier, InvalidCodeVerifier,
 };
-use openrouter::oauth::CreateAuthCodeError;
+use openrouter::api::oauth::CreateAuthCodeError;
 use openrouter::{Client, Error};
 use reqwest::Url;
 use serde_json::json;
@@ -31,7 +31,7 @@ fn client_for(base_url: &str) -> Client {
         .unwrap()
 }
 
-fn challenge() -> openrouter::oauth::pkce::CodeChallenge {
+fn challenge() -> openrouter::api::oauth::pkce::CodeChallenge {
     CodeVerifier::new(RFC_VERIFIER).unwrap().challenge_s256()
 }
 

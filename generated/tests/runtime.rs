@@ -8,7 +8,7 @@ use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 use openrouter::models::{CreateAuthKeysCodeRequest, ExchangeAuthCodeForApiKeyRequest};
-use openrouter::oauth::{CreateAuthCodeError, ExchangeAuthCodeForApiKeyError};
+use openrouter::api::oauth::{CreateAuthCodeError, ExchangeAuthCodeForApiKeyError};
 use openrouter::{decode, Client, ClientBuilder, Error, Request, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};

@@ -7,6 +7,15 @@ use std::collections::BTreeMap;
 /// Index of a type in [`Api::types`]: its Rust name, unique in the models module.
 pub type TypeId = String;
 
+// The names the emitters add beside the spec's, taken in their scopes by lowering.
+
+/// The struct field that keeps `additionalProperties`.
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
+/// The union variant that keeps a value no branch accepts.
+pub const UNION_FALLBACK: &str = "Other";
+/// The enum variant that keeps a value the client does not know.
+pub const ENUM_FALLBACK: &str = "Unknown";
+
 /// Everything the emitters need to write the client.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Api {
@@ -91,8 +100,11 @@ pub struct Operation {
     pub rust_name: String,
     /// Name of the operation's error enum.
     pub error_name: String,
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// Module of the tag whose file defines the error enum: the first requested tag the
+    /// operation has (it is a method of every requested tag it has).
+    pub home: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// Path template, e.g. `/auth/keys/{id}`.
     pub path: String,
     /// `summary`.
@@ -111,6 +123,80 @@ pub struct Operation {
     pub success: Response,
     /// Error responses, in status order.
     pub errors: Vec<ErrorResponse>,
+}
+
+/// The methods a path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order OpenAPI lists them in a path item.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The key in a path item: `get`.
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// The method a path-item key names.
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.key() == key)
+    }
+
+    /// The method on the wire: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Where a parameter goes.
@@ -361,7 +447,36 @@ pub struct UnionVariant {
     pub ty: TypeRef,
 }
 
+impl TypeKind {
+    /// Every type reference of this type: fields, the additional-properties value, union
+    /// branches, the aliased type.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// Every type reference of this operation: parameters, body, success and error bodies.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let params = self.params.iter().map(|p| &p.ty);
+        let body = self.body.iter().map(|b| &b.ty);
+        let responses = std::iter::once(&self.success).chain(self.errors.iter().map(|e| &e.response));
+        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).collect()
+    }
+}
+
 impl Api {
+    /// Every type reference in the API: of each type, then of each operation.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let types = self.types.values().flat_map(|t| t.kind.type_refs());
+        types.chain(self.tags.iter().flat_map(|t| &t.operations).flat_map(Operation::type_refs)).collect()
+    }
+
     /// The same API with every piece of documentation emptied: `info` title and description,
     /// summaries, descriptions, examples and where types came from. What is left is the API
     /// surface (names, wire names, types, required/nullable, constraints, statuses, server,
@@ -393,13 +508,14 @@ impl Tag {
 impl Operation {
     fn without_docs(self) -> Operation {
         let Operation {
-            id, rust_name, error_name, method, path, summary: _, description: _, deprecated, needs_auth, params, body,
-            success, errors,
+            id, rust_name, error_name, home, method, path, summary: _, description: _, deprecated, needs_auth, params,
+            body, success, errors,
         } = self;
         Operation {
             id,
             rust_name,
             error_name,
+            home,
             method,
             path,
             summary: None,

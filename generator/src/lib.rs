@@ -13,7 +13,7 @@ pub mod normalize;
 pub mod select;
 pub mod write;
 
-pub use diag::{Diagnostic, Error, ErrorKind};
+pub use diag::{Diagnostic, Error, ErrorKind, Location};
 
 /// The repository README's examples, compiled as doctests so they cannot drift from the API.
 #[cfg(doctest)]

@@ -2,7 +2,7 @@
 //!
 //! This is the generator's only file read. The YAML crate stays behind this module.
 
-use crate::diag::Error;
+use crate::diag::{unescape_segment, Error, Location};
 use serde_json::Value;
 use std::path::Path;
 
@@ -17,7 +17,7 @@ pub fn read(path: &Path, display: &str) -> Result<String, Error> {
         .map_err(|e| Error::spec(display, None, format!("cannot read the spec: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
-        Error::spec(display, Some(format!("line {line}, column {column}")), "the spec is not UTF-8 text")
+        Error::spec(display, Some(Location::Position { line, column }), "the spec is not UTF-8 text")
     })
 }
 
@@ -25,19 +25,19 @@ pub fn read(path: &Path, display: &str) -> Result<String, Error> {
 pub fn parse(bytes: &[u8], display: &str) -> Result<Value, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
-        Error::spec(display, Some(format!("line {line}, column {column}")), "the spec is not UTF-8 text")
+        Error::spec(display, Some(Location::Position { line, column }), "the spec is not UTF-8 text")
     })?;
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str::<Value>(text).map_err(|e| {
             Error::spec(
                 display,
-                Some(format!("line {}, column {}", e.line(), e.column())),
+                Some(Location::Position { line: e.line(), column: e.column() }),
                 format!("invalid JSON: {}", strip_location(&e.to_string())),
             )
         })?
     } else {
         serde_yaml_ng::from_str::<Value>(text).map_err(|e| {
-            let location = e.location().map(|l| format!("line {}, column {}", l.line(), l.column()));
+            let location = e.location().map(|l| Location::Position { line: l.line(), column: l.column() });
             Error::spec(display, location, format!("invalid YAML: {}", strip_location(&e.to_string())))
         })?
     };
@@ -71,7 +71,7 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
             (l.len() - t.len(), t.to_owned())
         })
         .collect();
-    let segments = pointer.trim_start_matches('#').split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let segments = pointer.trim_start_matches('#').split('/').skip(1).map(unescape_segment);
     let (mut from, mut parent): (usize, Option<usize>) = (0, None);
     let mut found = None;
     for seg in segments {
@@ -121,12 +121,8 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
 /// Adds the line to every diagnostic that has a JSON pointer and none yet.
 pub fn add_lines(mut err: Error, text: &str) -> Error {
     for d in &mut err.diagnostics {
-        if let Some(loc) = &d.location {
-            if loc.starts_with("#/") && !loc.contains(" (line ") {
-                if let Some(line) = line_of_pointer(text, loc) {
-                    d.location = Some(format!("{loc} (line {line})"));
-                }
-            }
+        if let Some(Location::Pointer { pointer, line: line @ None }) = &mut d.location {
+            *line = line_of_pointer(text, pointer);
         }
     }
     err
@@ -154,7 +150,7 @@ mod tests {
     #[test]
     fn json_syntax_error_names_line_and_column() {
         let err = parse(b"{\n  \"openapi\": 3.1.0,\n}", "x.json").unwrap_err();
-        assert_eq!(err.diagnostics[0].location.as_deref(), Some("line 2, column 17"));
+        assert_eq!(err.diagnostics[0].location, Some(crate::diag::Location::Position { line: 2, column: 17 }));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Stage 3: select the operations of the requested tags, follow their `$ref`s, name
 //! everything, and build the plain-data IR.
 
-use crate::diag::{pointer_segment, Collector, Error};
+use crate::diag::{component_ref, pointer_segment, Collector, Error};
 use crate::ir::*;
 use crate::names::{sanitize, Case, Scope};
 use openapiv3::{
@@ -16,32 +16,46 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
     let mut cx = Lowerer::new(doc, file);
     let mut out_tags = Vec::new();
-    let mut modules = Scope::with_reserved(&["models", "client", "error", "request", "retry", "nullable", "decode"]);
+    // Tag modules live alone in `crate::api`; their names are also `Client` accessors, so
+    // the runtime's own `Client` methods are taken.
+    let mut modules = Scope::with_reserved(CLIENT_METHODS);
+    // An operation in several requested tags is lowered once, by the first.
+    let mut lowered: BTreeMap<(String, HttpMethod), Option<Operation>> = BTreeMap::new();
     for tag in tags {
         let module = modules.unique(tag, Case::Module);
         let description = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
+        let client = sanitize(tag, Case::Pascal);
+        // The tag module declares its sub-client, the error enums of the operations it
+        // defines, and the extras' submodules (snake case, so never a clash).
+        let mut items = Scope::with_reserved(&[client.as_str()]);
         let mut methods = Scope::default();
         let mut operations = Vec::new();
         for (path, item) in &doc.paths.paths {
             let ReferenceOr::Item(item) = item else { continue };
             let shared = &item.parameters;
-            for (method, op) in item.iter() {
+            for (key, op) in item.iter() {
+                let Some(method) = HttpMethod::from_key(key) else { continue };
                 if !op.tags.iter().any(|t| t == tag) {
                     continue;
                 }
-                let at = format!("/paths/{}/{method}", pointer_segment(path));
-                if let Some(o) = cx.operation(path, method, op, shared, &at, &mut methods) {
-                    operations.push(o);
+                let at = format!("/paths/{}/{key}", pointer_segment(path));
+                let o = lowered.entry((path.clone(), method)).or_insert_with(|| {
+                    cx.operation(path, method, op, shared, &at).map(|mut o| {
+                        o.home = module.clone();
+                        o.error_name = items.unique(&o.error_name, Case::Pascal);
+                        o
+                    })
+                });
+                let Some(o) = o.clone() else { continue };
+                if !methods.is_free(&o.rust_name) {
+                    cx.diags.error(&at, format!("two operations of the `{tag}` tag are both named `{}` in Rust", o.rust_name));
+                    continue;
                 }
+                methods.unique(&o.rust_name, Case::Snake);
+                operations.push(o);
             }
         }
-        out_tags.push(Tag {
-            name: tag.clone(),
-            client: sanitize(tag, Case::Pascal),
-            module,
-            description,
-            operations,
-        });
+        out_tags.push(Tag { name: tag.clone(), client, module, description, operations });
     }
     let api = Api {
         title: doc.info.title.clone(),
@@ -55,6 +69,11 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
     };
     cx.diags.finish(api)
 }
+
+/// Methods of the runtime's `Client` (public and crate-private): a tag accessor must not be
+/// called like one of them. Part of the runtime contract in ARCHITECTURE.md.
+pub const CLIENT_METHODS: &[&str] =
+    &["builder", "base_url", "url", "http", "request_headers", "timeout", "retry", "clone", "fmt"];
 
 fn bearer_auth(doc: &OpenAPI) -> bool {
     let Some(components) = &doc.components else { return false };
@@ -80,7 +99,8 @@ struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     fn new(doc: &'a OpenAPI, file: &str) -> Self {
-        let mut type_names = Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Request", "RetryPolicy", "Nullable"]);
+        // The models module holds nothing but the spec's types: no name is taken.
+        let mut type_names = Scope::default();
         let mut component_names = BTreeMap::new();
         if let Some(c) = &doc.components {
             for name in c.schemas.keys() {
@@ -93,17 +113,16 @@ impl<'a> Lowerer<'a> {
     fn operation(
         &mut self,
         path: &str,
-        method: &str,
+        method: HttpMethod,
         op: &'a openapiv3::Operation,
         shared: &'a [ReferenceOr<Parameter>],
         at: &str,
-        methods: &mut Scope,
     ) -> Option<Operation> {
         // Operations hidden from SDKs upstream are left out of the client, like ignored fields.
         if op.extensions.get("x-speakeasy-ignore") == Some(&Value::Bool(true)) {
             return None;
         }
-        let fallback = format!("{method} {path}");
+        let fallback = format!("{} {path}", method.key());
         let id = op.operation_id.clone().unwrap_or_else(|| fallback.clone());
         let name_source = op
             .extensions
@@ -112,11 +131,6 @@ impl<'a> Lowerer<'a> {
             .map(str::to_owned)
             .unwrap_or_else(|| id.clone());
         let rust_name = sanitize(&name_source, Case::Snake);
-        if !methods.is_free(&rust_name) {
-            self.diags.error(at, format!("two operations of this tag are both named `{rust_name}` in Rust"));
-            return None;
-        }
-        methods.unique(&rust_name, Case::Snake);
         let prefix = sanitize(&id, Case::Pascal);
 
         let mut params = Vec::new();
@@ -190,8 +204,9 @@ impl<'a> Lowerer<'a> {
         Some(Operation {
             id,
             error_name: format!("{}Error", sanitize(&name_source, Case::Pascal)),
+            home: String::new(),
             rust_name,
-            method: method.to_ascii_uppercase(),
+            method,
             path: path.to_owned(),
             summary: op.summary.clone(),
             description: op.description.clone(),
@@ -358,9 +373,8 @@ impl<'a> Lowerer<'a> {
 
     /// The name a local `$ref` points to in `components/<section>`, or an error.
     fn local_ref(&mut self, reference: &str, section: &str, at: &str) -> Option<String> {
-        let prefix = format!("#/components/{section}/");
-        match reference.strip_prefix(&prefix) {
-            Some(name) if !name.contains('/') => Some(name.replace("~1", "/").replace("~0", "~")),
+        match component_ref(reference) {
+            Some((s, name)) if s == section => Some(name),
             _ if !reference.starts_with('#') => {
                 self.diags.error(at, format!("`$ref: {reference}` points into another file or URL; only references within the document are supported yet"));
                 None
@@ -530,7 +544,9 @@ impl<'a> Lowerer<'a> {
                 variants: enum_variants(t.enumeration.iter().flatten().map(|v| Value::from(*v))),
             }),
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                let mut names = Scope::default();
+                // The emitter keeps unlisted properties in a field of its own.
+                let keeps_others = matches!(o.additional_properties, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
+                let mut names = Scope::with_reserved(if keeps_others { &[ADDITIONAL_PROPERTIES] } else { &[] });
                 let mut fields = Vec::new();
                 for (wire, prop) in &o.properties {
                     let at = format!("{at}/properties/{}", pointer_segment(wire));
@@ -565,7 +581,8 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
                 let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                let mut names = Scope::default();
+                // `Other` is the emitter's catch-all variant.
+                let mut names = Scope::with_reserved(&[UNION_FALLBACK]);
                 let mut variants = Vec::new();
                 for (i, b) in branches.iter().enumerate() {
                     let label = match b {
@@ -730,7 +747,7 @@ fn constraints(s: &Schema) -> Constraints {
 }
 
 fn enum_variants(values: impl Iterator<Item = Value>) -> Vec<Variant> {
-    let mut names = Scope::with_reserved(&["Unknown"]);
+    let mut names = Scope::with_reserved(&[ENUM_FALLBACK]);
     let mut seen = BTreeSet::new();
     values
         .filter(|v| seen.insert(v.to_string()))

@@ -3,6 +3,7 @@
 //! only places that hold schemas, so a property *named* `const` or `type` is never rewritten.
 
 use crate::diag::{pointer_segment, Collector, Error};
+use crate::ir::HttpMethod;
 use serde_json::{json, Map, Value};
 
 type Schema = Map<String, Value>;
@@ -40,7 +41,7 @@ pub fn to_openapi(doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let message = e.into_inner().to_string();
-        Error::spec(file, Some(format!("#{pointer}")), format!("not a valid OpenAPI document here: {message}"))
+        Error::spec(file, Some(crate::diag::Location::pointer(pointer)), format!("not a valid OpenAPI document here: {message}"))
     })
 }
 
@@ -59,7 +60,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Finds every place the OpenAPI object model allows a schema and normalizes it.
 fn for_each_schema_root(root: &mut Map<String, Value>, c: &mut Collector) {
@@ -68,9 +68,9 @@ fn for_each_schema_root(root: &mut Map<String, Value>, c: &mut Collector) {
             let Some(item) = item.as_object_mut() else { continue };
             let at = format!("/paths/{}", pointer_segment(path));
             visit_parameters(item.get_mut("parameters"), &format!("{at}/parameters"), c);
-            for method in METHODS {
-                let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else { continue };
-                let at = format!("{at}/{method}");
+            for method in HttpMethod::ALL {
+                let Some(op) = item.get_mut(method.key()).and_then(Value::as_object_mut) else { continue };
+                let at = format!("{at}/{}", method.key());
                 visit_parameters(op.get_mut("parameters"), &format!("{at}/parameters"), c);
                 if let Some(body) = op.get_mut("requestBody") {
                     visit_content(body.get_mut("content"), &format!("{at}/requestBody/content"), c);

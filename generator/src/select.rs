@@ -3,11 +3,11 @@
 //! a problem in an unrelated part of a large document cannot stop the run. Pointers into
 //! the document do not change (nothing is moved, only left out).
 
-use crate::diag::{Diagnostic, Error, ErrorKind};
+use crate::diag::{component_ref, Diagnostic, Error, ErrorKind};
+use crate::ir::HttpMethod;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The document reduced to `tags`; a tag the document lacks is a usage error listing the
 /// tags it has.
@@ -35,9 +35,9 @@ pub fn select(doc: Value, tags: &[String], file: &str) -> Result<Value, Error> {
     let mut whole_document = false;
     for item in paths.values() {
         let Some(item) = item.as_object() else { continue };
-        if METHODS.iter().filter_map(|m| item.get(*m)).any(selected) {
+        if HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())).any(selected) {
             for (k, v) in item {
-                if !METHODS.contains(&k.as_str()) || selected(v) {
+                if HttpMethod::from_key(k).is_none() || selected(v) {
                     refs(v, &mut work, &mut whole_document);
                 }
             }
@@ -60,11 +60,11 @@ pub fn select(doc: Value, tags: &[String], file: &str) -> Result<Value, Error> {
     let mut kept_paths = Map::new();
     for (path, item) in paths {
         let Value::Object(item) = item else { continue };
-        if !METHODS.iter().filter_map(|m| item.get(*m)).any(selected) {
+        if !HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())).any(selected) {
             continue;
         }
         let item: Map<String, Value> =
-            item.into_iter().filter(|(k, v)| !METHODS.contains(&k.as_str()) || selected(v)).collect();
+            item.into_iter().filter(|(k, v)| HttpMethod::from_key(k).is_none() || selected(v)).collect();
         kept_paths.insert(path, Value::Object(item));
     }
     root.insert("paths".into(), Value::Object(kept_paths));
@@ -98,11 +98,8 @@ fn refs(v: &Value, out: &mut Vec<(String, String)>, whole_document: &mut bool) {
         Value::Object(map) => {
             for (k, x) in map {
                 match (k.as_str(), x) {
-                    ("$ref", Value::String(r)) => match r.strip_prefix("#/components/").and_then(|r| r.split_once('/')) {
-                        Some((section, name)) => {
-                            let name = name.split('/').next().unwrap_or(name);
-                            out.push((section.to_owned(), name.replace("~1", "/").replace("~0", "~")));
-                        }
+                    ("$ref", Value::String(r)) => match component_ref(r) {
+                        Some((section, name)) => out.push((section.to_owned(), name)),
                         // Other files are reported by lower; other places in this one are kept.
                         None => *whole_document |= r.starts_with('#'),
                     },
@@ -125,7 +122,7 @@ fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<
         .collect();
     let ops = root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values());
     for item in ops {
-        for op in METHODS.iter().filter_map(|m| item.get(*m)) {
+        for op in HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())) {
             for t in op_tags(op) {
                 if !known.contains(&t) {
                     known.push(t);
@@ -138,7 +135,7 @@ fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<
         .filter(|t| !known.contains(&t.as_str()))
         .map(|t| Diagnostic {
             file: file.to_owned(),
-            location: Some("#/tags".into()),
+            location: Some(crate::diag::Location::pointer("/tags")),
             message: format!("the document has no tag `{t}`"),
             hint: Some(if known.is_empty() {
                 "the document tags no operation".to_owned()

@@ -36,6 +36,7 @@ fn every_bad_spec_fails_with_its_expected_error() {
                 let kind = match e.kind {
                     ErrorKind::Spec => "spec error (exit 1)",
                     ErrorKind::Usage => "usage error (exit 2)",
+                    ErrorKind::Internal => "internal error (exit 3)",
                 };
                 format!("{kind}\n{e}\n")
             }

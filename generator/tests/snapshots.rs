@@ -17,7 +17,7 @@ fn shapes() -> Vec<GeneratedFile> {
 #[test]
 fn shapes_fixture_emits_the_expected_rust() {
     let files = shapes();
-    for path in ["src/lib.rs", "src/models.rs", "src/items.rs", "src/notes.rs", "Cargo.toml"] {
+    for path in ["src/lib.rs", "src/api.rs", "src/models.rs", "src/api/items.rs", "src/api/notes.rs", "Cargo.toml"] {
         let file = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} not generated"));
         insta::assert_snapshot!(path.replace('/', "__"), file.contents);
     }

@@ -96,7 +96,7 @@ fn extra_tests(file: &str) -> &'static str {
     if file == REV_2025 {
         r##"
 use openrouter::models::{ErrorResponseErrorCode, PostAuthKeysCodeRequestCodeChallengeMethod, PostAuthKeysResponse};
-use openrouter::oauth::PostAuthKeysError;
+use openrouter::api::oauth::PostAuthKeysError;
 use openrouter::ApiError;
 
 #[test]

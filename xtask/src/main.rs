@@ -97,6 +97,7 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<S
             return ExitCode::from(match e.kind {
                 ErrorKind::Spec => 1,
                 ErrorKind::Usage => 2,
+                ErrorKind::Internal => 3,
             });
         }
     };

@@ -2,7 +2,7 @@
 //! (schema examples, property examples, media-type `example`/`examples`) decoded into its
 //! generated type and encoded back to an equal JSON value.
 
-use super::rust::rust_type;
+use super::tokens::{ident, Spelling};
 use crate::ir::*;
 use crate::names::{Case, Scope};
 use proc_macro2::{Literal, TokenStream};
@@ -30,10 +30,10 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
     if cases.is_empty() {
         return None;
     }
-    let models = quote!(models::);
+    let sp = Spelling::outside(quote!(models::), []);
     let tests = cases.iter().map(|c| {
-        let name = super::rust::ident(&c.name);
-        let mut ty = rust_type(&c.ty, &models);
+        let name = ident(&c.name);
+        let mut ty = sp.ty(&c.ty);
         if c.optional {
             ty = quote!(Option<#ty>);
         }
@@ -48,7 +48,7 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
         });
         let known = match (&c.ty, c.optional) {
             (TypeRef::Named(n), false) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
-                let n = super::rust::ident(n);
+                let n = ident(n);
                 Some(quote! {
                     if let models::#n::Unknown(_) = value {
                         panic!("the example is not one of the known values: {value:?}");

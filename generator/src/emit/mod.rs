@@ -3,10 +3,15 @@
 //! is copied from `templates/runtime/`. Everything here is a function of the IR.
 
 mod docs;
+mod errors;
 mod examples;
+mod extras;
+mod lib_rs;
+mod models;
 mod pages;
-mod rust;
+mod tag;
 mod templates;
+mod tokens;
 mod usage;
 mod validate;
 
@@ -51,14 +56,14 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
         let contents = format!("{}\n{}", header(path, source), body);
         files.push(GeneratedFile { path: path.to_owned(), contents });
     };
-    for (path, body) in rust::emit(api, source)? {
+    for (path, body) in rust_files(api, source)? {
         add(&path, body);
     }
     for (path, body) in templates::RUNTIME {
         add(path, (*body).to_owned());
     }
-    for (path, body) in templates::extra_files(api) {
-        add(path, body.to_owned());
+    for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
+        add(&path, body.to_owned());
     }
     // Example programs are files of their own and are embedded in the docs: build them once.
     let examples = templates::usage_examples(api);
@@ -69,5 +74,31 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
         add(&path, body);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// (path, source without header) of every Rust file made from the IR.
+fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
+    use tokens::format_file;
+    // Which types need `validate()` is a whole-API question: answer it once.
+    let validation = validate::Validation::new(api);
+    let mut files = vec![
+        ("src/lib.rs".to_owned(), format_file(lib_rs::lib_rs(api), source)?),
+        ("src/api.rs".to_owned(), format_file(lib_rs::api_rs(api), source)?),
+        ("src/models.rs".to_owned(), models::models_rs(api, &validation, source)?),
+    ];
+    let active = extras::active(api);
+    for t in &api.tags {
+        let submodules: Vec<(&str, Option<&str>)> = active
+            .iter()
+            .filter(|a| a.tag.module == t.module)
+            .flat_map(|a| a.modules.iter().map(|m| (m.name, m.feature)))
+            .collect();
+        let tokens = tag::tag_rs(api, t, &validation, &submodules);
+        files.push((format!("src/api/{}.rs", t.module), format_file(tokens, source)?));
+    }
+    if let Some(tests) = examples::tests_file(api) {
+        files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
+    }
     Ok(files)
 }

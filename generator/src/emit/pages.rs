@@ -3,7 +3,7 @@
 //! are plain data; the layout is in `templates/docs/`.
 
 use super::docs::doc_text;
-use super::rust::type_name;
+use super::tokens::{field_type_name, type_name};
 use super::usage::example_path;
 use crate::ir::*;
 use serde::Serialize;
@@ -195,16 +195,9 @@ pub fn model(def: &TypeDef) -> ModelView {
             view.fields = fields
                 .iter()
                 .map(|f| {
-                    let inner = type_name(&f.ty);
-                    let inner = if f.boxed { format!("Box<{inner}>") } else { inner };
-                    let ty = match (f.required, f.nullable) {
-                        (true, false) => inner,
-                        (false, true) => format!("Nullable<{inner}>"),
-                        _ => format!("Option<{inner}>"),
-                    };
                     FieldRow {
                         name: f.rust_name.clone(),
-                        ty,
+                        ty: field_type_name(f),
                         link: link(&f.ty, ""),
                         wire: f.wire_name.clone(),
                         required: f.required,

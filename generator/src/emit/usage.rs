@@ -1,20 +1,20 @@
 //! "Example Usage" programs: Rust expressions built from the spec's example values, written as
 //! `examples/<tag>_<operation>.rs`, which the Markdown docs embed verbatim.
 
+use super::tokens::{ident, Spelling};
 use crate::ir::*;
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
 /// Builds expressions for one program, remembering which models it names.
 struct Builder<'a> {
     api: &'a Api,
+    /// The program imports the models it names; a model called `Box` or `Vec` shadows the
+    /// prelude's, which are then spelled by path.
+    sp: Spelling,
     models: BTreeSet<String>,
     /// Guards against examples of recursive types.
     depth: usize,
@@ -98,7 +98,8 @@ impl Builder<'_> {
                     let inner = |b: &mut Self, val: Option<&Value>| {
                         let e = b.expr(&f.ty, val);
                         if f.boxed {
-                            quote!(Box::new(#e))
+                            let boxed = b.sp.prelude_item("Box");
+                            quote!(#boxed::new(#e))
                         } else {
                             e
                         }
@@ -171,11 +172,23 @@ impl Builder<'_> {
                 Primitive::F32 | Primitive::F64 => quote!(0.0),
                 Primitive::Bool => quote!(false),
                 Primitive::Json => quote!(serde_json::Value::Null),
-                Primitive::Bytes => quote!(Vec::new()),
+                Primitive::Bytes => {
+                    let vec = self.sp.prelude_item("Vec");
+                    quote!(#vec::new())
+                }
             },
-            TypeRef::Array(_) => quote!(Vec::new()),
-            TypeRef::Map(_) => quote!(Default::default()),
-            TypeRef::Named(id) => self.named(id, None).unwrap_or_else(|| quote!(Default::default())),
+            TypeRef::Array(_) => {
+                let vec = self.sp.prelude_item("Vec");
+                quote!(#vec::new())
+            }
+            TypeRef::Map(_) => {
+                let default = self.sp.prelude_item("Default");
+                quote!(#default::default())
+            }
+            TypeRef::Named(id) => {
+                let default = self.sp.prelude_item("Default");
+                self.named(id, None).unwrap_or_else(|| quote!(#default::default()))
+            }
         }
     }
 }
@@ -216,7 +229,18 @@ pub fn example_path(tag: &Tag, op: &Operation) -> String {
 
 /// One runnable example program for an operation: (file path, source without header).
 pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String, String)> {
-    let mut b = Builder { api, models: BTreeSet::new(), depth: 0 };
+    let first = program(api, tag, op, Spelling::outside(TokenStream::new(), []))?;
+    // Built again when an imported model shadows a prelude name the program uses.
+    let code = match first.1.is_empty() {
+        true => first.0,
+        false => program(api, tag, op, Spelling::outside(TokenStream::new(), first.1.iter().map(String::as_str)))?.0,
+    };
+    Some((example_path(tag, op), code))
+}
+
+/// The program's code, and the imported models that shadow a prelude name.
+fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
     let module = ident(&tag.module);
     let method = ident(&op.rust_name);
     let mut lets = Vec::new();
@@ -243,6 +267,8 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
         args.push(quote!(body));
     }
     let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
+    let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
+    let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
     let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
     let doc = format!(" Example: {} (`client.{}().{}`).", summary.trim_end_matches('.'), tag.module, op.rust_name);
@@ -259,7 +285,7 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
         #uses
 
         #[tokio::main]
-        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        async fn main() -> #result_ty<(), #boxed<dyn std::error::Error>> {
             let client = openrouter::Client::builder()
                 .api_key(std::env::var("OPENROUTER_API_KEY")?)
                 .build()?;
@@ -272,5 +298,5 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
     let code = prettyplease::unparse(&file);
     // A blank line after the inner doc and before `#[tokio::main]`, as a person would write.
     let code = code.replacen("\nuse ", "\n\nuse ", 1).replacen("\n#[tokio::main]", "\n\n#[tokio::main]", 1);
-    Some((example_path(tag, op), code))
+    Some((code, shadowing))
 }

@@ -7,7 +7,7 @@
 //! offending value in wire names (`data.key_label: …`). Operation methods call it and turn a
 //! failure into `Request::invalid`, so no HTTP call is made.
 
-use super::rust::ident;
+use super::tokens::{ident, Spelling};
 use crate::ir::*;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -26,11 +26,8 @@ impl Validation {
     pub fn new(api: &Api) -> Self {
         let mut reachable = BTreeSet::new();
         for op in api.tags.iter().flat_map(|t| &t.operations) {
-            for p in &op.params {
-                reach(api, &p.ty, &mut reachable);
-            }
-            if let Some(b) = &op.body {
-                reach(api, &b.ty, &mut reachable);
+            for ty in op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty)) {
+                reach(api, ty, &mut reachable);
             }
         }
         let has_method = reachable
@@ -43,20 +40,12 @@ impl Validation {
         let mut containers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut work: Vec<&str> = Vec::new();
         for (id, t) in &api.types {
-            let mut inner = Vec::new();
-            match &t.kind {
-                TypeKind::Struct { fields, additional } => {
-                    if fields.iter().any(|f| !f.constraints.is_empty()) {
-                        work.push(id);
-                    }
-                    fields.iter().for_each(|f| inner.extend(f.ty.named()));
-                    additional.iter().for_each(|a| inner.extend(a.named()));
+            if let TypeKind::Struct { fields, .. } = &t.kind {
+                if fields.iter().any(|f| !f.constraints.is_empty()) {
+                    work.push(id);
                 }
-                TypeKind::Union { variants } => variants.iter().for_each(|v| inner.extend(v.ty.named())),
-                TypeKind::Alias(t) => inner.extend(t.named()),
-                TypeKind::Enum { .. } => {}
             }
-            for n in inner {
+            for n in t.kind.type_refs().into_iter().filter_map(TypeRef::named) {
                 containers.entry(n).or_default().push(id);
             }
         }
@@ -88,7 +77,7 @@ impl Validation {
     }
 
     /// `impl T { pub fn validate(&self) … }` for a type that gets one.
-    pub fn method(&self, api: &Api, t: &TypeDef) -> Option<TokenStream> {
+    pub fn method(&self, api: &Api, t: &TypeDef, sp: &Spelling) -> Option<TokenStream> {
         if !self.has_method(&t.rust_name) {
             return None;
         }
@@ -132,6 +121,7 @@ impl Validation {
              before it is sent; the error names the first value out of bounds by its path in wire names.",
             t.rust_name
         );
+        let (result, string) = (sp.prelude_item("Result"), sp.prelude_item("String"));
         Some(quote! {
             impl #name {
                 #[doc = #doc]
@@ -139,7 +129,7 @@ impl Validation {
                 /// # Errors
                 ///
                 /// A message such as `key_label: must be at most 100 characters long (got 101)`.
-                pub fn validate(&self) -> Result<(), String> {
+                pub fn validate(&self) -> #result<(), #string> {
                     #body
                 }
             }
@@ -195,23 +185,18 @@ impl Validation {
     pub fn uses_join(&self, api: &Api) -> bool {
         api.types.values().any(|t| {
             self.has_method(&t.rust_name)
-                && match &t.kind {
-                    TypeKind::Struct { fields, additional } => {
-                        fields.iter().any(|f| contains(&f.ty, &self.needs))
-                            || additional.as_ref().is_some_and(|a| contains(a, &self.needs))
-                    }
-                    TypeKind::Union { variants } => variants.iter().any(|v| contains(&v.ty, &self.needs)),
-                    _ => false,
-                }
+                && matches!(t.kind, TypeKind::Struct { .. } | TypeKind::Union { .. })
+                && t.kind.type_refs().into_iter().any(|ty| contains(ty, &self.needs))
         })
     }
 }
 
 /// The helper nested checks use to prefix a path.
-pub fn join_helper() -> TokenStream {
+pub fn join_helper(sp: &Spelling) -> TokenStream {
+    let string = sp.prelude_item("String");
     quote! {
         /// `outer.inner`, or `inner` alone at the top of a union.
-        fn join(outer: &str, inner: &str) -> String {
+        fn join(outer: &str, inner: &str) -> #string {
             if outer.is_empty() {
                 inner.to_owned()
             } else {
@@ -235,22 +220,8 @@ fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
             if !out.insert(n.clone()) {
                 return;
             }
-            match api.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, additional }) => {
-                    for f in fields {
-                        reach(api, &f.ty, out);
-                    }
-                    if let Some(a) = additional {
-                        reach(api, a, out);
-                    }
-                }
-                Some(TypeKind::Union { variants }) => {
-                    for v in variants {
-                        reach(api, &v.ty, out);
-                    }
-                }
-                Some(TypeKind::Alias(t)) => reach(api, t, out),
-                Some(TypeKind::Enum { .. }) | None => {}
+            for t in api.types.get(n).map(|t| t.kind.type_refs()).unwrap_or_default() {
+                reach(api, t, out);
             }
         }
     }
@@ -374,12 +345,13 @@ mod tests {
         });
         let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
         let v = Validation::new(&api);
-        let outer = v.method(&api, &api.types["PostARequest"]).unwrap().to_string();
+        let sp = Spelling::models(&api);
+        let outer = v.method(&api, &api.types["PostARequest"], &sp).unwrap().to_string();
         assert!(outer.contains("value . validate () . map_err (| e | join (\"inner\" , & e))"), "{outer}");
         assert!(outer.contains("for (i , item) in value . iter () . enumerate ()"), "{outer}");
         assert!(outer.contains("many: must have at most 3 items"), "{outer}");
         assert!(!outer.contains("plain"), "{outer}");
-        let inner = v.method(&api, &api.types["Inner"]).unwrap().to_string();
+        let inner = v.method(&api, &api.types["Inner"], &sp).unwrap().to_string();
         assert!(inner.contains("name: must be at least 1 character long"), "{inner}");
         assert!(v.uses_join(&api));
     }

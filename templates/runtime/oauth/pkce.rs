@@ -9,12 +9,12 @@
 //!    After approving, the browser is sent to the callback URL with `?code=…`;
 //!    without a callback URL, the page shows the code for the user to copy.
 //! 3. Trade the code, together with the verifier, for the key with
-//!    [`OAuth::exchange_auth_code_for_api_key`](crate::oauth::OAuth::exchange_auth_code_for_api_key).
+//!    [`OAuth::exchange_auth_code_for_api_key`](crate::api::oauth::OAuth::exchange_auth_code_for_api_key).
 //!
 //! **Which steps need an API key.** Neither the authorization URL nor the
 //! exchange needs one: the user running the flow usually has no key yet, so
 //! build the client without one (no `Authorization` header is sent then).
-//! Only [`OAuth::create_auth_code`](crate::oauth::OAuth::create_auth_code),
+//! Only [`OAuth::create_auth_code`](crate::api::oauth::OAuth::create_auth_code),
 //! which creates a code server-side on behalf of an app, needs a key.
 //!
 //! With the `login` cargo feature, `oauth::login` runs the whole flow
@@ -24,7 +24,7 @@
 //! use openrouter::models::{
 //!     ExchangeAuthCodeForApiKeyRequest, ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod as Method,
 //! };
-//! use openrouter::oauth::pkce::{AuthorizationUrl, CodeVerifier};
+//! use openrouter::api::oauth::pkce::{AuthorizationUrl, CodeVerifier};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // No API key: the exchange does not need one.
@@ -264,7 +264,7 @@ impl fmt::Display for CodeChallenge {
 /// API key.
 ///
 /// ```
-/// use openrouter::oauth::pkce::{AuthorizationUrl, CodeVerifier};
+/// use openrouter::api::oauth::pkce::{AuthorizationUrl, CodeVerifier};
 ///
 /// let client = openrouter::Client::builder().api_key("").build().unwrap();
 /// let verifier = CodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();

@@ -8,20 +8,17 @@ pub mod pkce;
 #[cfg(feature = "login")]
 pub mod login;
 
-use crate::{decode, ApiError, Client, Request};
-use crate::models;
-
-impl Client {
+impl crate::Client {
     /// The operations of the `OAuth` tag.
     pub fn oauth(&self) -> OAuth<'_> {
         OAuth { client: self }
     }
 }
 
-/// The `OAuth` operations; get one with [`Client::oauth`].
+/// The `OAuth` operations; get one with [`Client::oauth`](crate::Client::oauth).
 #[derive(Debug, Clone, Copy)]
 pub struct OAuth<'c> {
-    client: &'c Client,
+    client: &'c crate::Client,
 }
 
 impl<'c> OAuth<'c> {
@@ -44,17 +41,17 @@ impl<'c> OAuth<'c> {
     /// Any other status is [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus); failures to send, time-outs, undecodable bodies and requests rejected before sending are the other variants of [`Error`](crate::Error).
     pub fn exchange_auth_code_for_api_key(
         &self,
-        body: models::ExchangeAuthCodeForApiKeyRequest,
-    ) -> Request<
+        body: crate::models::ExchangeAuthCodeForApiKeyRequest,
+    ) -> crate::Request<
         'c,
-        models::ExchangeAuthCodeForApiKeyResponse,
+        crate::models::ExchangeAuthCodeForApiKeyResponse,
         ExchangeAuthCodeForApiKeyError,
     > {
-        let mut request = Request::new(
+        let mut request = crate::Request::new(
             self.client,
             reqwest::Method::POST,
             "/auth/keys",
-            decode::json,
+            crate::decode::json,
         );
         if let Err(message) = body.validate() {
             request = request.invalid(message);
@@ -84,13 +81,17 @@ impl<'c> OAuth<'c> {
     /// Any other status is [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus); failures to send, time-outs, undecodable bodies and requests rejected before sending are the other variants of [`Error`](crate::Error).
     pub fn create_auth_code(
         &self,
-        body: models::CreateAuthKeysCodeRequest,
-    ) -> Request<'c, models::CreateAuthKeysCodeResponse, CreateAuthCodeError> {
-        let mut request = Request::new(
+        body: crate::models::CreateAuthKeysCodeRequest,
+    ) -> crate::Request<
+        'c,
+        crate::models::CreateAuthKeysCodeResponse,
+        CreateAuthCodeError,
+    > {
+        let mut request = crate::Request::new(
             self.client,
             reqwest::Method::POST,
             "/auth/keys/code",
-            decode::json,
+            crate::decode::json,
         );
         if let Err(message) = body.validate() {
             request = request.invalid(message);
@@ -107,18 +108,18 @@ pub enum ExchangeAuthCodeForApiKeyError {
     /// The request body was malformed or a parameter was invalid.
     ///
     /// Status 400.
-    BadRequest(models::BadRequestResponse),
+    BadRequest(crate::models::BadRequestResponse),
     /// The code is unknown, already used, expired, or does not match the verifier.
     ///
     /// Status 403.
-    Forbidden(models::ForbiddenResponse),
+    Forbidden(crate::models::ForbiddenResponse),
     /// OpenRouter failed unexpectedly.
     ///
     /// Status 500.
-    InternalServerError(models::InternalServerResponse),
+    InternalServerError(crate::models::InternalServerResponse),
 }
 
-impl ApiError for ExchangeAuthCodeForApiKeyError {
+impl crate::ApiError for ExchangeAuthCodeForApiKeyError {
     fn from_response(
         status: u16,
         body: &[u8],
@@ -168,26 +169,26 @@ pub enum CreateAuthCodeError {
     /// The request body was malformed or a parameter was invalid.
     ///
     /// Status 400.
-    BadRequest(models::BadRequestResponse),
+    BadRequest(crate::models::BadRequestResponse),
     /// No API key was sent, or the key is not valid.
     ///
     /// Status 401.
-    Unauthorized(models::UnauthorizedResponse),
+    Unauthorized(crate::models::UnauthorizedResponse),
     /// The key is valid but may not perform this operation.
     ///
     /// Status 403.
-    Forbidden(models::ForbiddenResponse),
+    Forbidden(crate::models::ForbiddenResponse),
     /// A concurrent change conflicted with this request; try again.
     ///
     /// Status 409.
-    Conflict(models::ConflictResponse),
+    Conflict(crate::models::ConflictResponse),
     /// OpenRouter failed unexpectedly.
     ///
     /// Status 500.
-    InternalServerError(models::InternalServerResponse),
+    InternalServerError(crate::models::InternalServerResponse),
 }
 
-impl ApiError for CreateAuthCodeError {
+impl crate::ApiError for CreateAuthCodeError {
     fn from_response(
         status: u16,
         body: &[u8],

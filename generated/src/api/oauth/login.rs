@@ -17,13 +17,13 @@
 //! **No API key is needed.** Opening the authorization page and exchanging the
 //! code (`POST /auth/keys`) work without one, so build the client without a
 //! key: it then sends no `Authorization` header. (Only
-//! [`OAuth::create_auth_code`](crate::oauth::OAuth::create_auth_code), which
+//! [`OAuth::create_auth_code`](crate::api::oauth::OAuth::create_auth_code), which
 //! creates codes server-side for an app, needs a key.) The exchange uses the
 //! client's timeout and retry policy.
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use openrouter::oauth::login::Login;
+//! use openrouter::api::oauth::login::Login;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // `api_key("")` also ignores OPENROUTER_API_KEY: the flow needs no key.

@@ -1,0 +1,163 @@
+//! Hand-written additions to a tag (OAuth's PKCE helpers and login flows), registered as
+//! data: the generic emitters ask this table what to add and never name a tag themselves.
+
+use crate::ir::{Api, Tag};
+
+/// Everything one tag brings beside its generated operations.
+pub struct TagExtras {
+    /// The tag, as the spec names it.
+    pub tag: &'static str,
+    /// Submodules of the tag's module.
+    pub modules: &'static [ExtraModule],
+    /// Cargo features the modules are gated by.
+    pub features: &'static [Feature],
+    /// Crate dependencies the modules need: (name, Cargo.toml value).
+    pub dependencies: &'static [(&'static str, &'static str)],
+    /// Example programs, each following a module.
+    pub examples: &'static [ExtraExample],
+    /// Sections of the tag's docs page, each following a module.
+    pub sections: &'static [DocsSection],
+}
+
+/// A hand-written submodule of a tag's module.
+pub struct ExtraModule {
+    /// Module name (`pkce`), file `src/api/<tag>/<name>.rs`.
+    pub name: &'static str,
+    /// Its source.
+    pub source: &'static str,
+    /// The cargo feature gating it.
+    pub feature: Option<&'static str>,
+    /// Operation methods of the tag it calls: without them it is left out.
+    pub needs: &'static [&'static str],
+}
+
+/// A cargo feature of the generated crate.
+pub struct Feature {
+    /// Feature name.
+    pub name: &'static str,
+    /// The comment above it in Cargo.toml.
+    pub doc: &'static str,
+    /// What it turns on (`tokio/net`).
+    pub enables: &'static [&'static str],
+}
+
+/// An example program.
+pub struct ExtraExample {
+    /// `examples/<name>.rs`.
+    pub name: &'static str,
+    /// Its source.
+    pub source: &'static str,
+    /// The module it demonstrates (kept with it).
+    pub module: &'static str,
+}
+
+/// A section of the tag's docs page.
+pub struct DocsSection {
+    /// Heading (also the entry in the page's operation list).
+    pub title: &'static str,
+    /// One line for the list of operations.
+    pub summary: &'static str,
+    /// A minijinja template; `example` holds the source of the example named below.
+    pub template: &'static str,
+    /// The template's path, for errors.
+    pub path: &'static str,
+    /// The example it embeds.
+    pub example: &'static str,
+    /// The module it documents.
+    pub module: &'static str,
+}
+
+/// The registry.
+pub const EXTRAS: &[TagExtras] = &[TagExtras {
+    tag: "OAuth",
+    modules: &[
+        ExtraModule {
+            name: "pkce",
+            source: include_str!("../../../templates/runtime/oauth/pkce.rs"),
+            feature: None,
+            needs: &[],
+        },
+        ExtraModule {
+            name: "login",
+            source: include_str!("../../../templates/runtime/oauth/login.rs"),
+            feature: Some("login"),
+            needs: &["exchange_auth_code_for_api_key"],
+        },
+    ],
+    features: &[Feature {
+        name: "login",
+        doc: "The interactive login flows (a loopback listener); off by default to keep the crate small.",
+        enables: &["tokio/net", "tokio/io-util"],
+    }],
+    dependencies: &[
+        ("base64", "\"0.22\""),
+        ("getrandom", "\"0.3\""),
+        ("sha2", "{ version = \"0.10\", default-features = false }"),
+    ],
+    examples: &[ExtraExample { name: "login", source: include_str!("../../../templates/examples/login.rs"), module: "login" }],
+    sections: &[DocsSection {
+        title: "PKCE login",
+        summary: "the whole flow, from a verifier to a new API key",
+        template: include_str!("../../../templates/docs/oauth_login.md.jinja"),
+        path: "templates/docs/oauth_login.md.jinja",
+        example: "login",
+        module: "login",
+    }],
+}];
+
+/// The extras of one generated tag, reduced to the modules whose operations exist.
+pub struct Active<'a> {
+    /// The tag.
+    pub tag: &'a Tag,
+    /// Its registry entry.
+    pub extras: &'static TagExtras,
+    /// The modules kept.
+    pub modules: Vec<&'static ExtraModule>,
+}
+
+impl Active<'_> {
+    /// Whether the module `name` is kept.
+    pub fn has(&self, name: &str) -> bool {
+        self.modules.iter().any(|m| m.name == name)
+    }
+
+    /// The features the kept modules use.
+    pub fn features(&self) -> impl Iterator<Item = &'static Feature> + '_ {
+        self.extras.features.iter().filter(|f| self.modules.iter().any(|m| m.feature == Some(f.name)))
+    }
+
+    /// The examples of the kept modules, with the feature each needs.
+    pub fn examples(&self) -> impl Iterator<Item = (&'static ExtraExample, Option<&'static str>)> + '_ {
+        self.extras.examples.iter().filter(|e| self.has(e.module)).map(|e| (e, self.feature_of(e.module)))
+    }
+
+    /// The docs sections of the kept modules.
+    pub fn sections(&self) -> impl Iterator<Item = &'static DocsSection> + '_ {
+        self.extras.sections.iter().filter(|s| self.has(s.module))
+    }
+
+    /// The feature gating module `name`.
+    pub fn feature_of(&self, name: &str) -> Option<&'static str> {
+        self.modules.iter().find(|m| m.name == name).and_then(|m| m.feature)
+    }
+
+    /// The files the kept modules and examples add: (path, source).
+    pub fn files(&self) -> Vec<(String, &'static str)> {
+        let modules = self.modules.iter().map(|m| (format!("src/api/{}/{}.rs", self.tag.module, m.name), m.source));
+        let examples = self.examples().map(|(e, _)| (format!("examples/{}.rs", e.name), e.source));
+        modules.chain(examples).collect()
+    }
+}
+
+/// The extras that apply to `api`, in tag order.
+pub fn active(api: &Api) -> Vec<Active<'_>> {
+    let mut out = Vec::new();
+    for tag in &api.tags {
+        for extras in EXTRAS.iter().filter(|e| e.tag == tag.name) {
+            let has_op = |n: &&str| tag.operations.iter().any(|o| o.rust_name == *n);
+            let modules = extras.modules.iter().filter(|m| m.needs.iter().all(has_op)).collect();
+            out.push(Active { tag, extras, modules });
+        }
+    }
+    out
+}

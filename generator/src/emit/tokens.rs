@@ -1,0 +1,289 @@
+//! The leaf toolkit every Rust emitter uses: identifiers, type spelling, doc attributes and
+//! formatting. It imports no other emitter.
+
+use super::docs::doc_text;
+use crate::diag::Error;
+use crate::ir::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// An identifier (names come from `names::sanitize`, so they are always valid).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The prelude items generated code names. A spec may call a type `Option` or `From`; in a
+/// scope that declares such a name, the item is spelled by its full path instead.
+const PRELUDE: &[(&str, &str)] = &[
+    ("Box", "::std::boxed::Box"),
+    ("Default", "::std::default::Default"),
+    ("From", "::std::convert::From"),
+    ("Into", "::std::convert::Into"),
+    ("Option", "::std::option::Option"),
+    ("Result", "::std::result::Result"),
+    ("String", "::std::string::String"),
+    ("Vec", "::std::vec::Vec"),
+];
+
+/// How one scope of generated code spells types: where the models and the runtime are, and
+/// which prelude names the scope's own items shadow.
+///
+/// Everything else generated code names is reached by a path that no spec name can shadow:
+/// crates and `std` by snake-case paths (spec names in a scope are types, in Pascal case),
+/// runtime items through `crate::`, serde traits through `serde::`.
+#[derive(Debug, Clone)]
+pub struct Spelling {
+    models: TokenStream,
+    runtime: TokenStream,
+    shadowed: BTreeSet<String>,
+    /// Runtime items the scope imports by name (`use crate::Nullable;`).
+    imports: BTreeSet<&'static str>,
+}
+
+/// The prelude items as a scope spells them.
+pub struct Prelude {
+    /// `Default`.
+    pub default: TokenStream,
+    /// `From`.
+    pub from: TokenStream,
+    /// `Option`.
+    pub option: TokenStream,
+    /// `Result`.
+    pub result: TokenStream,
+    /// `String`.
+    pub string: TokenStream,
+}
+
+impl Spelling {
+    /// Inside `models.rs`, which declares every type of the API.
+    pub fn models(api: &Api) -> Self {
+        let shadowed: BTreeSet<String> = api.types.keys().cloned().collect();
+        let imports = ["Nullable"].into_iter().filter(|n| !shadowed.contains(*n)).collect();
+        Self { models: TokenStream::new(), runtime: quote!(crate::), shadowed, imports }
+    }
+
+    /// Whether the scope imports the runtime item `name`.
+    pub fn imports(&self, name: &str) -> bool {
+        self.imports.contains(name)
+    }
+
+    /// Inside another module of the crate that declares `items`.
+    pub fn in_crate<'a>(items: impl IntoIterator<Item = &'a str>) -> Self {
+        let shadowed = items.into_iter().map(str::to_owned).collect();
+        Self { models: quote!(crate::models::), runtime: quote!(crate::), shadowed, imports: BTreeSet::new() }
+    }
+
+    /// In a program or test using the crate, naming models through `models` (a path prefix
+    /// such as `models::`, or nothing when `imported` brings them into scope by name).
+    pub fn outside<'a>(models: TokenStream, imported: impl IntoIterator<Item = &'a str>) -> Self {
+        let shadowed: BTreeSet<String> = imported.into_iter().map(str::to_owned).collect();
+        Self { models, runtime: quote!(openrouter::), shadowed, imports: BTreeSet::new() }
+    }
+
+    /// In docs: the short names a reader expects.
+    pub fn docs() -> Self {
+        Self { models: TokenStream::new(), runtime: TokenStream::new(), shadowed: BTreeSet::new(), imports: BTreeSet::new() }
+    }
+
+    /// Whether `name` is a prelude item generated code uses.
+    pub fn is_prelude(name: &str) -> bool {
+        PRELUDE.iter().any(|(n, _)| *n == name)
+    }
+
+    /// One prelude item.
+    pub fn prelude_item(&self, name: &str) -> TokenStream {
+        let full = PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).unwrap_or(name);
+        let text = if self.shadowed.contains(name) { full } else { name };
+        text.parse().unwrap_or_else(|_| quote!(#name))
+    }
+
+    /// Every prelude item.
+    pub fn prelude(&self) -> Prelude {
+        let p = |n: &str| self.prelude_item(n);
+        Prelude {
+            default: p("Default"),
+            from: p("From"),
+            option: p("Option"),
+            result: p("Result"),
+            string: p("String"),
+        }
+    }
+
+    /// A runtime item: `Nullable` where imported, else `crate::Nullable`.
+    pub fn runtime(&self, item: &str) -> TokenStream {
+        let name = ident(item);
+        if self.imports.contains(item) {
+            return quote!(#name);
+        }
+        let prefix = &self.runtime;
+        quote!(#prefix #name)
+    }
+
+    /// The Rust type for a reference.
+    pub fn ty(&self, t: &TypeRef) -> TokenStream {
+        match t {
+            TypeRef::Primitive(p) => match p {
+                Primitive::String => self.prelude_item("String"),
+                Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+                Primitive::Date => quote!(chrono::NaiveDate),
+                Primitive::Uuid => quote!(uuid::Uuid),
+                Primitive::Url => quote!(url::Url),
+                Primitive::I32 => quote!(i32),
+                Primitive::I64 => quote!(i64),
+                Primitive::F32 => quote!(f32),
+                Primitive::F64 => quote!(f64),
+                Primitive::Bool => quote!(bool),
+                Primitive::Json => quote!(serde_json::Value),
+                Primitive::Bytes => {
+                    let vec = self.prelude_item("Vec");
+                    quote!(#vec<u8>)
+                }
+            },
+            TypeRef::Named(n) => {
+                let n = ident(n);
+                let models = &self.models;
+                quote!(#models #n)
+            }
+            TypeRef::Array(i) => {
+                let (vec, i) = (self.prelude_item("Vec"), self.ty(i));
+                quote!(#vec<#i>)
+            }
+            TypeRef::Map(v) => {
+                let string = self.prelude_item("String");
+                if **v == TypeRef::Primitive(Primitive::Json) {
+                    quote!(serde_json::Map<#string, serde_json::Value>)
+                } else {
+                    let v = self.ty(v);
+                    quote!(std::collections::BTreeMap<#string, #v>)
+                }
+            }
+        }
+    }
+
+    /// The declared type of a struct field: boxed when recursive, `Option` when optional or
+    /// nullable, `Nullable` when both (absent and `null` differ on the wire).
+    pub fn field(&self, f: &Field) -> TokenStream {
+        let mut ty = self.ty(&f.ty);
+        if f.boxed {
+            let boxed = self.prelude_item("Box");
+            ty = quote!(#boxed<#ty>);
+        }
+        match (f.required, f.nullable) {
+            (true, false) => ty,
+            (true, true) | (false, false) => {
+                let option = self.prelude_item("Option");
+                quote!(#option<#ty>)
+            }
+            (false, true) => {
+                let nullable = self.runtime("Nullable");
+                quote!(#nullable<#ty>)
+            }
+        }
+    }
+}
+
+/// How a type reads in docs: `Vec<String>`, `CreateAuthKeysCodeResponseData`.
+pub fn type_name(t: &TypeRef) -> String {
+    spaced(Spelling::docs().ty(t))
+}
+
+/// How a field's declared type reads in docs: `Option<Nullable<String>>`.
+pub fn field_type_name(f: &Field) -> String {
+    spaced(Spelling::docs().field(f))
+}
+
+fn spaced(tokens: TokenStream) -> String {
+    tokens.to_string().replace(" < ", "<").replace(" >", ">").replace(" :: ", "::").replace(" ,", ",")
+}
+
+/// `#[doc = ...]` lines for spec text (escaped) followed by our own lines (trusted Markdown).
+pub fn docs(spec_text: &[Option<&str>], ours: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for text in spec_text.iter().flatten() {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(doc_text(text).lines().map(str::to_owned));
+    }
+    // Each of our entries is a paragraph.
+    for para in ours {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(para.lines().map(str::to_owned));
+    }
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// `#![doc = ...]` lines; an empty entry is a blank line.
+pub fn inner_docs(lines: &[String]) -> TokenStream {
+    let split = lines.iter().flat_map(|l| if l.is_empty() { vec![String::new()] } else { l.lines().map(str::to_owned).collect() });
+    let attrs = split.map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// A JSON value as a single-line code span (backticks inside are not possible in JSON
+/// except in strings; those are replaced so the span stays closed).
+pub fn code_span(v: &Value) -> String {
+    let s = v.to_string().replace('`', "'");
+    if s.len() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Parses and pretty-prints a file's tokens.
+pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
+    // A parse failure here is a generator bug; report it instead of panicking.
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}")))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease keeps no blank lines; put one between items, as a person would.
+fn space_items(code: &str) -> String {
+    const STARTS: &[&str] = &["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "const ", "type ", "enum ", "struct "];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(p) = prev {
+            let (pt, ct) = (p.trim_start(), line.trim_start());
+            let same_indent = p.len() - pt.len() == line.len() - ct.len();
+            let closes = pt == "}"
+                || pt == "};"
+                || pt.ends_with(" {}")
+                || (pt.ends_with(';') && STARTS.iter().any(|s| pt.starts_with(s)));
+            let opens = STARTS.iter().any(|s| ct.starts_with(s));
+            let same_group = pt.ends_with(';') && first_word(pt) == first_word(ct) && !ct.starts_with("///");
+            let after_inner_docs =
+                (pt.starts_with("//!") && !ct.starts_with("//!")) || (pt.starts_with("#![") && !ct.starts_with("#!["));
+            let after_header = pt.starts_with("// @generated");
+            if after_inner_docs || after_header || (same_indent && closes && opens && !same_group) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+fn first_word(line: &str) -> &str {
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    line.split_whitespace().next().unwrap_or("")
+}
