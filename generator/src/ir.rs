@@ -470,6 +470,44 @@ impl Operation {
     }
 }
 
+/// Every name the API was given, spec name → Rust name, one per line: tags, operations, types,
+/// fields, enum values and union variants. Snapshotted so a renaming is always visible.
+pub fn name_table(api: &Api) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for t in &api.tags {
+        let _ = writeln!(out, "tag {:?} → api::{} (client.{}(), {})", t.name, t.module, t.module, t.client);
+        for o in &t.operations {
+            let _ = writeln!(out, "  operation {:?} → {} ({} in api::{})", o.id, o.rust_name, o.error_name, o.home);
+        }
+    }
+    for d in api.types.values() {
+        let _ = writeln!(out, "type {:?} → models::{}", d.origin, d.rust_name);
+        match &d.kind {
+            TypeKind::Struct { fields, additional } => {
+                for f in fields {
+                    let _ = writeln!(out, "  field {:?} → {}", f.wire_name, f.rust_name);
+                }
+                if additional.is_some() {
+                    let _ = writeln!(out, "  other fields → {ADDITIONAL_PROPERTIES}");
+                }
+            }
+            TypeKind::Enum { variants } => {
+                for v in variants {
+                    let _ = writeln!(out, "  value {} → {}", v.wire, v.rust_name);
+                }
+            }
+            TypeKind::Union { variants } => {
+                for v in variants {
+                    let _ = writeln!(out, "  variant {}", v.rust_name);
+                }
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+    out
+}
+
 impl Api {
     /// Every type reference in the API: of each type, then of each operation.
     pub fn type_refs(&self) -> Vec<&TypeRef> {

@@ -22,7 +22,12 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
     // An operation in several requested tags is lowered once, by the first.
     let mut lowered: BTreeMap<(String, HttpMethod), Option<Operation>> = BTreeMap::new();
     for tag in tags {
-        let module = modules.unique(tag, Case::Module);
+        // `client.builder()` is the runtime's: the tag's accessor becomes `builder_api()`.
+        let wanted = sanitize(tag, Case::Module);
+        let module = match CLIENT_METHODS.contains(&wanted.as_str()) {
+            true => modules.unique(&format!("{wanted}_api"), Case::Module),
+            false => modules.unique(tag, Case::Module),
+        };
         let description = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
         let client = sanitize(tag, Case::Pascal);
         // The tag module declares its sub-client, the error enums of the operations it
@@ -132,11 +137,43 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| id.clone());
         let rust_name = sanitize(&name_source, Case::Snake);
         let prefix = sanitize(&id, Case::Pascal);
+        let params = self.params(path, op, shared, &prefix, at);
+        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
+        let (success, errors) = self.responses(&op.responses, &prefix, at);
+        let needs_auth = match &op.security {
+            Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
+            None => self.doc.security.as_ref().is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty())),
+        };
+        Some(Operation {
+            id,
+            error_name: format!("{}Error", sanitize(&name_source, Case::Pascal)),
+            home: String::new(),
+            rust_name,
+            method,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            needs_auth,
+            params,
+            body,
+            success,
+            errors,
+        })
+    }
 
+    /// The operation's parameters: the path item's, unless the operation redefines the same
+    /// name and place, then its own; each lowered once, path-item ones first.
+    fn params(
+        &mut self,
+        path: &str,
+        op: &'a openapiv3::Operation,
+        shared: &'a [ReferenceOr<Parameter>],
+        prefix: &str,
+        at: &str,
+    ) -> Vec<Param> {
         let mut params = Vec::new();
         let mut arg_names = Scope::with_reserved(&["body", "self"]);
-        // Path-item parameters apply unless the operation redefines the same name and place;
-        // each parameter is lowered once, path-item ones first.
         let path_at = at.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
         let key = |p: &ReferenceOr<Parameter>| self.parameter_key(p);
         let overridden = |p: &ReferenceOr<Parameter>| key(p).is_some_and(|k| op.parameters.iter().any(|q| key(q).as_ref() == Some(&k)));
@@ -148,7 +185,7 @@ impl<'a> Lowerer<'a> {
             .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{at}/parameters/{i}"))))
             .collect();
         for (p, at) in merged {
-            if let Some(p) = self.param(p, &prefix, &at, &mut arg_names) {
+            if let Some(p) = self.param(p, prefix, &at, &mut arg_names) {
                 params.push(p);
             }
         }
@@ -157,18 +194,21 @@ impl<'a> Lowerer<'a> {
                 self.diags.error(at, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
             }
         }
-        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
+        params
+    }
 
+    /// The success response (the lowest 2XX, or an empty 200) and the error responses in
+    /// status order; 1XX and 3XX are not the client's to handle.
+    fn responses(&mut self, responses: &'a openapiv3::Responses, prefix: &str, at: &str) -> (Response, Vec<ErrorResponse>) {
         let mut success = None;
         let mut errors = Vec::new();
         let mut variants = Scope::default();
-        let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>)> = op
-            .responses
+        let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>)> = responses
             .responses
             .iter()
             .map(|(s, r)| (match s { StatusCode::Code(c) => StatusMatch::Code(*c), StatusCode::Range(r) => StatusMatch::Range(*r) }, r))
             .collect();
-        if let Some(d) = &op.responses.default {
+        if let Some(d) = &responses.default {
             statuses.push((StatusMatch::Default, d));
         }
         statuses.sort_by_key(|(s, _)| *s);
@@ -197,26 +237,7 @@ impl<'a> Lowerer<'a> {
             ty: None,
             examples: Vec::new(),
         });
-        let needs_auth = match &op.security {
-            Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
-            None => self.doc.security.as_ref().is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty())),
-        };
-        Some(Operation {
-            id,
-            error_name: format!("{}Error", sanitize(&name_source, Case::Pascal)),
-            home: String::new(),
-            rust_name,
-            method,
-            path: path.to_owned(),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
-            deprecated: op.deprecated,
-            needs_auth,
-            params,
-            body,
-            success,
-            errors,
-        })
+        (success, errors)
     }
 
     /// The object behind a `$ref` into `components/<section>` (or the inline object itself),

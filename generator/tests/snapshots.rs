@@ -74,3 +74,52 @@ fn hostile_names_and_text_compile_lint_clean_and_document_cleanly() {
     let (ok, output) = common::cargo_in_crate(&files, &["doc", "--no-deps", "--quiet"]);
     assert!(ok && !output.contains("warning"), "rustdoc:\n{output}");
 }
+
+/// Spec names that collide with what generated code names itself.
+fn collisions() -> Vec<GeneratedFile> {
+    let config = Config {
+        spec: common::root().join("generator/tests/fixtures/collisions.yaml"),
+        spec_display: "generator/tests/fixtures/collisions.yaml".into(),
+        tags: vec!["Models".into(), "Client".into(), "Builder".into()],
+    };
+    generate(&config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn colliding_names_compile_lint_clean_and_document_cleanly() {
+    let files = collisions();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    // Tags named like the crate's own modules and methods get their own names, not `models_2`.
+    for path in ["src/api/models.rs", "src/api/client.rs"] {
+        assert!(paths.contains(&path), "{path} missing: {paths:?}");
+    }
+    let (ok, output) = common::cargo_in_crate(&files, &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    assert!(ok, "clippy failed:\n{output}");
+    let (ok, output) = common::cargo_in_crate(&files, &["doc", "--no-deps", "--quiet"]);
+    assert!(ok && !output.contains("warning"), "rustdoc:\n{output}");
+    let (ok, output) = common::cargo_in_crate(&files, &["test", "--quiet"]);
+    assert!(ok, "the generated tests fail:\n{output}");
+}
+
+#[test]
+fn an_operation_in_two_tags_is_lowered_once() {
+    let doc = generator::load::load(&common::root().join("generator/tests/fixtures/collisions.yaml"), "collisions.yaml").unwrap();
+    let api = generator::lower_value(doc, &["Models".into(), "Client".into()], "collisions.yaml").unwrap();
+    let get: Vec<_> =
+        api.tags.iter().flat_map(|t| &t.operations).filter(|o| o.id == "getThing").map(|o| (&o.home, &o.error_name)).collect();
+    // A method of both tags, one error enum defined by the first.
+    assert_eq!(get, [(&"models".to_owned(), &"GetThingError".to_owned()); 2]);
+    let files = collisions();
+    let defines = |path: &str| files.iter().find(|f| f.path == path).unwrap().contents.contains("pub enum GetThingError");
+    assert!(defines("src/api/models.rs") && !defines("src/api/client.rs"));
+}
+
+#[test]
+fn the_name_table_is_stable() {
+    // Spec name → Rust name for everything the collisions fixture names: adding a schema
+    // cannot silently rename another.
+    let doc = generator::load::load(&common::root().join("generator/tests/fixtures/collisions.yaml"), "collisions.yaml").unwrap();
+    let tags = ["Models".to_owned(), "Client".to_owned(), "Builder".to_owned()];
+    let api = generator::lower_value(doc, &tags, "collisions.yaml").unwrap();
+    insta::assert_snapshot!("collisions_names", generator::ir::name_table(&api));
+}

@@ -1,6 +1,6 @@
 //! `src/models.rs`: one Rust type per schema (structs, open enums, open unions, aliases).
 
-use super::tokens::{code_span, docs, format_file, ident, type_name, Spelling};
+use super::tokens::{code_span, docs, format_file, ident, type_name, Prelude, Spelling};
 use super::validate::{join_helper, Validation};
 use crate::diag::Error;
 use crate::ir::*;
@@ -232,70 +232,95 @@ fn setter(f: &Field, sp: &Spelling) -> TokenStream {
     }
 }
 
+/// An open enum: the known values, and `Unknown` keeping any other, (de)serialized by value.
 fn enum_def(name: &Ident, doc: TokenStream, variants: &[Variant], sp: &Spelling) -> TokenStream {
     let integer = variants.iter().all(|v| v.wire.is_i64() || v.wire.is_u64()) && !variants.is_empty();
-    let vdefs = variants.iter().map(|v| {
-        let vn = ident(&v.rust_name);
-        let d = format!(" `{}`", code_span(&v.wire));
-        quote!(#[doc = #d] #vn,)
-    });
+    let vdefs: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let vn = ident(&v.rust_name);
+            let d = format!(" `{}`", code_span(&v.wire));
+            quote!(#[doc = #d] #vn,)
+        })
+        .collect();
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let unknown = ident(ENUM_FALLBACK);
-    let p = sp.prelude();
-    let (from, result, string) = (&p.from, &p.result, &p.string);
+    let e = Enum { name, doc, vdefs, names, unknown: ident(ENUM_FALLBACK), p: sp.prelude() };
     if integer {
         let values: Vec<Literal> =
             variants.iter().map(|v| Literal::i64_unsuffixed(v.wire.as_i64().unwrap_or_default())).collect();
-        return quote! {
-            #doc
-            ///
-            /// Open: a value this client does not know is kept in `Unknown`.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #name {
-                #(#vdefs)*
-                /// A value this version of the client does not know.
-                #unknown(i64),
-            }
-
-            impl #name {
-                /// The value on the wire.
-                pub fn value(&self) -> i64 {
-                    match self {
-                        #(Self::#names => #values,)*
-                        Self::#unknown(v) => *v,
-                    }
-                }
-            }
-
-            impl #from<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value {
-                        #(#values => Self::#names,)*
-                        other => Self::#unknown(other),
-                    }
-                }
-            }
-
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.value())
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-                }
-            }
-        };
+        integer_enum(e, &values)
+    } else {
+        let wires: Vec<String> = variants
+            .iter()
+            .map(|v| match &v.wire {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        string_enum(e, &wires)
     }
-    let wires: Vec<String> = variants
-        .iter()
-        .map(|v| match &v.wire {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-        .collect();
+}
+
+/// The parts both kinds of enum share.
+struct Enum<'a> {
+    name: &'a Ident,
+    doc: TokenStream,
+    vdefs: Vec<TokenStream>,
+    names: Vec<Ident>,
+    unknown: Ident,
+    p: Prelude,
+}
+
+fn integer_enum(e: Enum, values: &[Literal]) -> TokenStream {
+    let Enum { name, doc, vdefs, names, unknown, p } = e;
+    let (from, result) = (&p.from, &p.result);
+    quote! {
+        #doc
+        ///
+        /// Open: a value this client does not know is kept in `Unknown`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#vdefs)*
+            /// A value this version of the client does not know.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(Self::#names => #values,)*
+                    Self::#unknown(v) => *v,
+                }
+            }
+        }
+
+        impl #from<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#values => Self::#names,)*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn string_enum(e: Enum, wires: &[String]) -> TokenStream {
+    let Enum { name, doc, vdefs, names, unknown, p } = e;
+    let (from, result, string) = (&p.from, &p.result, &p.string);
     quote! {
         #doc
         ///

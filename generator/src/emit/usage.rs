@@ -280,8 +280,11 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     } else {
         quote!(client.#module().#method(#(#args),*).await?;)
     };
+    // Showing a deprecated operation is still its documentation.
+    let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
     let tokens = quote! {
         #![doc = #doc]
+        #allow
         #uses
 
         #[tokio::main]
