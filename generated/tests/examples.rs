@@ -4,6 +4,8 @@
 //! Numbers compare by value: an integer example of a `number` field comes back as a
 //! float (`100` → `100.0`), the same number on the wire.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use openrouter::models;
 use serde_json::Value;
 

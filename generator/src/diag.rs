@@ -102,12 +102,7 @@ impl Error {
     fn one(kind: ErrorKind, file: &str, location: Option<Location>, message: impl Into<String>) -> Self {
         Self {
             kind,
-            diagnostics: vec![Diagnostic {
-                file: file.to_owned(),
-                location,
-                message: message.into(),
-                hint: None,
-            }],
+            diagnostics: vec![Diagnostic { file: file.to_owned(), location, message: message.into(), hint: None }],
         }
     }
 

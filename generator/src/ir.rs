@@ -539,15 +539,33 @@ impl Api {
 impl Tag {
     fn without_docs(self) -> Tag {
         let Tag { name, module, client, description: _, operations } = self;
-        Tag { name, module, client, description: None, operations: operations.into_iter().map(Operation::without_docs).collect() }
+        Tag {
+            name,
+            module,
+            client,
+            description: None,
+            operations: operations.into_iter().map(Operation::without_docs).collect(),
+        }
     }
 }
 
 impl Operation {
     fn without_docs(self) -> Operation {
         let Operation {
-            id, rust_name, error_name, home, method, path, summary: _, description: _, deprecated, needs_auth, params,
-            body, success, errors,
+            id,
+            rust_name,
+            error_name,
+            home,
+            method,
+            path,
+            summary: _,
+            description: _,
+            deprecated,
+            needs_auth,
+            params,
+            body,
+            success,
+            errors,
         } = self;
         Operation {
             id,
@@ -599,12 +617,28 @@ impl TypeDef {
                     .into_iter()
                     .map(|f| {
                         let Field {
-                            wire_name, rust_name, ty, required, nullable, boxed, description: _, example: _,
-                            constraints, deprecated,
+                            wire_name,
+                            rust_name,
+                            ty,
+                            required,
+                            nullable,
+                            boxed,
+                            description: _,
+                            example: _,
+                            constraints,
+                            deprecated,
                         } = f;
                         Field {
-                            wire_name, rust_name, ty, required, nullable, boxed, description: None, example: None,
-                            constraints, deprecated,
+                            wire_name,
+                            rust_name,
+                            ty,
+                            required,
+                            nullable,
+                            boxed,
+                            description: None,
+                            example: None,
+                            constraints,
+                            deprecated,
                         }
                     })
                     .collect(),

@@ -13,8 +13,7 @@ pub fn load(path: &Path, display: &str) -> Result<Value, Error> {
 
 /// Reads `path` as UTF-8 text.
 pub fn read(path: &Path, display: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::spec(display, None, format!("cannot read the spec: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::spec(display, None, format!("cannot read the spec: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
         Error::spec(display, Some(Location::Position { line, column }), "the spec is not UTF-8 text")
@@ -42,7 +41,11 @@ pub fn parse(bytes: &[u8], display: &str) -> Result<Value, Error> {
         })?
     };
     if !value.is_object() {
-        return Err(Error::spec(display, None, "the spec is not an OpenAPI document (expected a mapping at the top level)"));
+        return Err(Error::spec(
+            display,
+            None,
+            "the spec is not an OpenAPI document (expected a mapping at the top level)",
+        ));
     }
     Ok(value)
 }

@@ -5,8 +5,8 @@ use crate::diag::{component_ref, pointer_segment, Collector, Error};
 use crate::ir::*;
 use crate::names::{sanitize, Case, Scope};
 use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,7 +53,10 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                 });
                 let Some(o) = o.clone() else { continue };
                 if !methods.is_free(&o.rust_name) {
-                    cx.diags.error(&at, format!("two operations of the `{tag}` tag are both named `{}` in Rust", o.rust_name));
+                    cx.diags.error(
+                        &at,
+                        format!("two operations of the `{tag}` tag are both named `{}` in Rust", o.rust_name),
+                    );
                     continue;
                 }
                 methods.unique(&o.rust_name, Case::Snake);
@@ -112,7 +115,16 @@ impl<'a> Lowerer<'a> {
                 component_names.insert(name.clone(), type_names.unique(name, Case::Pascal));
             }
         }
-        Self { doc, diags: Collector::new(file), types: BTreeMap::new(), type_names, component_names, in_progress: Vec::new(), aliases: Vec::new(), struct_depth: 0 }
+        Self {
+            doc,
+            diags: Collector::new(file),
+            types: BTreeMap::new(),
+            type_names,
+            component_names,
+            in_progress: Vec::new(),
+            aliases: Vec::new(),
+            struct_depth: 0,
+        }
     }
 
     fn operation(
@@ -142,7 +154,9 @@ impl<'a> Lowerer<'a> {
         let (success, errors) = self.responses(&op.responses, &prefix, at);
         let needs_auth = match &op.security {
             Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
-            None => self.doc.security.as_ref().is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty())),
+            None => {
+                self.doc.security.as_ref().is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()))
+            }
         };
         Some(Operation {
             id,
@@ -176,7 +190,9 @@ impl<'a> Lowerer<'a> {
         let mut arg_names = Scope::with_reserved(&["body", "self"]);
         let path_at = at.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
         let key = |p: &ReferenceOr<Parameter>| self.parameter_key(p);
-        let overridden = |p: &ReferenceOr<Parameter>| key(p).is_some_and(|k| op.parameters.iter().any(|q| key(q).as_ref() == Some(&k)));
+        let overridden = |p: &ReferenceOr<Parameter>| {
+            key(p).is_some_and(|k| op.parameters.iter().any(|q| key(q).as_ref() == Some(&k)))
+        };
         let merged: Vec<(&'a ReferenceOr<Parameter>, String)> = shared
             .iter()
             .enumerate()
@@ -199,14 +215,27 @@ impl<'a> Lowerer<'a> {
 
     /// The success response (the lowest 2XX, or an empty 200) and the error responses in
     /// status order; 1XX and 3XX are not the client's to handle.
-    fn responses(&mut self, responses: &'a openapiv3::Responses, prefix: &str, at: &str) -> (Response, Vec<ErrorResponse>) {
+    fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        prefix: &str,
+        at: &str,
+    ) -> (Response, Vec<ErrorResponse>) {
         let mut success = None;
         let mut errors = Vec::new();
         let mut variants = Scope::default();
         let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>)> = responses
             .responses
             .iter()
-            .map(|(s, r)| (match s { StatusCode::Code(c) => StatusMatch::Code(*c), StatusCode::Range(r) => StatusMatch::Range(*r) }, r))
+            .map(|(s, r)| {
+                (
+                    match s {
+                        StatusCode::Code(c) => StatusMatch::Code(*c),
+                        StatusCode::Range(r) => StatusMatch::Range(*r),
+                    },
+                    r,
+                )
+            })
             .collect();
         if let Some(d) = &responses.default {
             statuses.push((StatusMatch::Default, d));
@@ -255,7 +284,9 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let name = self.local_ref(reference, section, at)?;
                 match self.doc.components.as_ref().map(table).and_then(|t| t.get(&name)) {
-                    Some(ReferenceOr::Item(x)) => Some((x, format!("/components/{section}/{}", pointer_segment(&name)))),
+                    Some(ReferenceOr::Item(x)) => {
+                        Some((x, format!("/components/{section}/{}", pointer_segment(&name))))
+                    }
                     _ => {
                         self.diags.error(at, format!("`{reference}` does not point to {what}"));
                         None
@@ -438,7 +469,12 @@ impl<'a> Lowerer<'a> {
             // A cycle is fine through a struct or union (it becomes a boxed field); made only
             // of references, lists and maps it has no Rust spelling.
             if self.aliases.iter().any(|(a, depth)| *a == id && *depth == self.struct_depth) {
-                self.diags.error(at, format!("`{name}` contains itself through references, lists or maps only; Rust cannot name such a type"));
+                self.diags.error(
+                    at,
+                    format!(
+                        "`{name}` contains itself through references, lists or maps only; Rust cannot name such a type"
+                    ),
+                );
                 return json;
             }
             return TypeRef::Named(id);
@@ -566,7 +602,10 @@ impl<'a> Lowerer<'a> {
             }),
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 // The emitter keeps unlisted properties in a field of its own.
-                let keeps_others = matches!(o.additional_properties, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
+                let keeps_others = matches!(
+                    o.additional_properties,
+                    Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))
+                );
                 let mut names = Scope::with_reserved(if keeps_others { &[ADDITIONAL_PROPERTIES] } else { &[] });
                 let mut fields = Vec::new();
                 for (wire, prop) in &o.properties {
@@ -607,7 +646,9 @@ impl<'a> Lowerer<'a> {
                 let mut variants = Vec::new();
                 for (i, b) in branches.iter().enumerate() {
                     let label = match b {
-                        ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
+                        ReferenceOr::Reference { reference } => {
+                            reference.rsplit('/').next().unwrap_or("Variant").to_owned()
+                        }
                         ReferenceOr::Item(b) => branch_label(b, i),
                     };
                     let rust_name = names.unique(&label, Case::Pascal);
@@ -647,15 +688,13 @@ impl<'a> Lowerer<'a> {
                     merged.required.extend(o.required.iter().cloned());
                 }
                 _ => {
-                    self.diags.error(&format!("{at}/allOf/{i}"), "`allOf` is supported only when every branch is an object");
+                    self.diags
+                        .error(&format!("{at}/allOf/{i}"), "`allOf` is supported only when every branch is an object");
                     return None;
                 }
             }
         }
-        let schema = Schema {
-            schema_data: Default::default(),
-            schema_kind: SchemaKind::Type(Type::Object(merged)),
-        };
+        let schema = Schema { schema_data: Default::default(), schema_kind: SchemaKind::Type(Type::Object(merged)) };
         self.type_kind(&schema, id, at)
     }
 
@@ -680,7 +719,9 @@ impl<'a> Lowerer<'a> {
             };
             match parsed {
                 Some(p) => statuses.push(p),
-                None => self.diags.error(&format!("{at}/statusCodes/{i}"), format!("`{text}` is not a status code or range")),
+                None => self
+                    .diags
+                    .error(&format!("{at}/statusCodes/{i}"), format!("`{text}` is not a status code or range")),
             }
         }
         Some(Retries {
@@ -738,7 +779,15 @@ fn primitive(s: &Schema) -> Option<Primitive> {
             _ => Primitive::F64,
         },
         SchemaKind::Type(Type::Boolean(_)) => Primitive::Bool,
-        SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => Primitive::Json,
+        SchemaKind::Any(a)
+            if a.typ.is_none()
+                && a.properties.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty() =>
+        {
+            Primitive::Json
+        }
         _ => return None,
     })
 }
@@ -841,9 +890,7 @@ mod tests {
 
     #[test]
     fn operations_marked_x_speakeasy_ignore_are_left_out() {
-        let op = |id: &str, ignore: bool| {
-            json!({"tags": ["T"], "operationId": id, "x-speakeasy-ignore": ignore, "responses": {"204": {"description": "ok"}}})
-        };
+        let op = |id: &str, ignore: bool| json!({"tags": ["T"], "operationId": id, "x-speakeasy-ignore": ignore, "responses": {"204": {"description": "ok"}}});
         let doc = json!({
             "openapi": "3.1.0",
             "info": {"title": "t", "version": "1"},

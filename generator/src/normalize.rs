@@ -41,7 +41,11 @@ pub fn to_openapi(doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let message = e.into_inner().to_string();
-        Error::spec(file, Some(crate::diag::Location::pointer(pointer)), format!("not a valid OpenAPI document here: {message}"))
+        Error::spec(
+            file,
+            Some(crate::diag::Location::pointer(pointer)),
+            format!("not a valid OpenAPI document here: {message}"),
+        )
     })
 }
 
@@ -59,7 +63,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     }
     out
 }
-
 
 /// Finds every place the OpenAPI object model allows a schema and normalizes it.
 fn for_each_schema_root(root: &mut Map<String, Value>, c: &mut Collector) {
@@ -406,9 +409,18 @@ fn ignored_properties(s: &mut Schema, _: &str, _: &mut Collector) {
 /// 3.1 keywords a client cannot honour yet: an error, never a silent drop.
 fn unsupported_keywords(s: &mut Schema, at: &str, c: &mut Collector) {
     const UNSUPPORTED: &[&str] = &[
-        "prefixItems", "patternProperties", "propertyNames", "unevaluatedProperties",
-        "unevaluatedItems", "if", "then", "else", "dependentRequired", "dependentSchemas",
-        "contains", "$dynamicRef",
+        "prefixItems",
+        "patternProperties",
+        "propertyNames",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "if",
+        "then",
+        "else",
+        "dependentRequired",
+        "dependentSchemas",
+        "contains",
+        "$dynamicRef",
     ];
     for k in UNSUPPORTED {
         if s.contains_key(*k) {
@@ -437,7 +449,10 @@ mod tests {
 
     #[test]
     fn type_array_with_several_types_becomes_any_of() {
-        let out = run(type_array, json!({"type": ["string", "integer", "null"], "maxLength": 3, "minimum": 1, "description": "d"}));
+        let out = run(
+            type_array,
+            json!({"type": ["string", "integer", "null"], "maxLength": 3, "minimum": 1, "description": "d"}),
+        );
         assert_eq!(
             out,
             json!({"description": "d", "nullable": true, "anyOf": [

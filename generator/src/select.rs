@@ -8,7 +8,6 @@ use crate::ir::HttpMethod;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-
 /// The document reduced to `tags`; a tag the document lacks is a usage error listing the
 /// tags it has.
 pub fn select(doc: Value, tags: &[String], file: &str) -> Result<Value, Error> {
@@ -74,8 +73,10 @@ pub fn select(doc: Value, tags: &[String], file: &str) -> Result<Value, Error> {
             match entries {
                 // Security schemes are referenced by name, not by `$ref`: keep them all.
                 Value::Object(entries) if section != "securitySchemes" => {
-                    let entries: Map<String, Value> =
-                        entries.into_iter().filter(|(name, _)| keep.contains(&(section.clone(), name.clone()))).collect();
+                    let entries: Map<String, Value> = entries
+                        .into_iter()
+                        .filter(|(name, _)| keep.contains(&(section.clone(), name.clone())))
+                        .collect();
                     kept.insert(section, Value::Object(entries));
                 }
                 other => {

@@ -52,7 +52,10 @@ pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> 
             Ok(bytes) => {
                 let on_disk = String::from_utf8_lossy(&bytes);
                 if !same(&on_disk, &f.contents) {
-                    changes.push(Change::Update { path: f.path.clone(), diff: unified_diff(&f.path, &on_disk, &f.contents) });
+                    changes.push(Change::Update {
+                        path: f.path.clone(),
+                        diff: unified_diff(&f.path, &on_disk, &f.contents),
+                    });
                 }
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
@@ -129,7 +132,8 @@ fn generated_files_on_disk(dir: &Path) -> io::Result<Vec<String>> {
                 let head = read_head(&path)?;
                 if is_generated(&head) {
                     let rel = path.strip_prefix(dir).unwrap_or(&path);
-                    let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    let rel: Vec<String> =
+                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                     out.push(rel.join("/"));
                 }
             }

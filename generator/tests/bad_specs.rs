@@ -22,11 +22,8 @@ fn every_bad_spec_fails_with_its_expected_error() {
     let mut failures = Vec::new();
     for spec in &specs {
         let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-        let config = Config {
-            spec: spec.clone(),
-            spec_display: format!("bad_specs/{name}"),
-            tags: vec!["OAuth".into()],
-        };
+        let config =
+            Config { spec: spec.clone(), spec_display: format!("bad_specs/{name}"), tags: vec!["OAuth".into()] };
         // A panic here is a bug the corpus exists to catch: report it as such.
         let outcome = std::panic::catch_unwind(|| generate(&config));
         let actual = match outcome {
@@ -51,5 +48,11 @@ fn every_bad_spec_fails_with_its_expected_error() {
             failures.push(format!("{name}:\n--- expected\n{expected}--- actual\n{actual}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} differ (BLESS=1 rewrites):\n{}", failures.len(), specs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ (BLESS=1 rewrites):\n{}",
+        failures.len(),
+        specs.len(),
+        failures.join("\n")
+    );
 }

@@ -59,12 +59,7 @@ fn spec_oauth_tag_matches_upstream_2026_ignoring_doc_text() {
         return;
     }
     let mut diffs = Vec::new();
-    differences(
-        "",
-        &serde_json::to_value(&ours).unwrap(),
-        &serde_json::to_value(&theirs).unwrap(),
-        &mut diffs,
-    );
+    differences("", &serde_json::to_value(&ours).unwrap(), &serde_json::to_value(&theirs).unwrap(), &mut diffs);
     panic!(
         "spec/openrouter.yaml and {} differ in the OAuth tag (IR paths):\n  {}",
         display(REV_2026),

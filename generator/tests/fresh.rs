@@ -15,9 +15,5 @@ fn committed_generated_crate_matches_the_spec() {
     let files = generate(&config).unwrap_or_else(|e| panic!("{e}"));
     let out = root.join("generated");
     let changes = write::plan(&out, &files).unwrap();
-    assert!(
-        changes.is_empty(),
-        "generated/ is stale; run `cargo xtask codegen`:\n{}",
-        write::report(&out, &changes)
-    );
+    assert!(changes.is_empty(), "generated/ is stale; run `cargo xtask codegen`:\n{}", write::report(&out, &changes));
 }

@@ -43,7 +43,8 @@ fn upstream(name: &str) -> Option<Value> {
 /// normalizer looks at.
 fn replacement(kind: u8, n: u32, names: &[String]) -> Value {
     // A reference to an existing component: the way to build reference cycles.
-    let target = names.get(n as usize % names.len().max(1)).map(|t| format!("#/components/schemas/{t}")).unwrap_or_default();
+    let target =
+        names.get(n as usize % names.len().max(1)).map(|t| format!("#/components/schemas/{t}")).unwrap_or_default();
     match kind % 17 {
         14 => json!({"$ref": target}),
         15 => json!({"type": "array", "items": {"$ref": target}}),
@@ -94,7 +95,10 @@ fn mutate(node: &mut Value, steps: &[u32], kind: u8, n: u32, names: &[String]) {
 }
 
 fn component_names(doc: &Value) -> Vec<String> {
-    doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 fn mutation() -> impl Strategy<Value = Vec<(Vec<u32>, u8, u32)>> {

@@ -77,7 +77,10 @@ fn revision_2025_uses_method_and_path_names_and_error_ranges() {
         let errors: Vec<(StatusMatch, Option<&TypeRef>)> =
             op.errors.iter().map(|e| (e.response.status, e.response.ty.as_ref())).collect();
         let error_response = TypeRef::Named("ErrorResponse".into());
-        assert_eq!(errors, [(StatusMatch::Range(4), Some(&error_response)), (StatusMatch::Range(5), Some(&error_response))]);
+        assert_eq!(
+            errors,
+            [(StatusMatch::Range(4), Some(&error_response)), (StatusMatch::Range(5), Some(&error_response))]
+        );
     }
     // `error.code` is an integer enum: open, so an unlisted code still decodes.
     let code = &api.types["ErrorResponseErrorCode"];

@@ -114,11 +114,7 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<S
             return ExitCode::SUCCESS;
         }
         print!("{}", write::report(&out, &changes));
-        eprintln!(
-            "error: {} is stale ({} files differ); run `cargo xtask codegen`",
-            out.display(),
-            changes.len()
-        );
+        eprintln!("error: {} is stale ({} files differ); run `cargo xtask codegen`", out.display(), changes.len());
         return ExitCode::FAILURE;
     }
     if let Err(e) = write::apply(&out, &files, &changes) {

@@ -2,7 +2,7 @@
 //! (schema examples, property examples, media-type `example`/`examples`) decoded into its
 //! generated type and encoded back to an equal JSON value.
 
-use super::tokens::{ident, Spelling};
+use super::tokens::{ident, skip_rustfmt, Spelling};
 use crate::ir::*;
 use crate::names::{Case, Scope};
 use proc_macro2::{Literal, TokenStream};
@@ -31,6 +31,7 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
         return None;
     }
     let sp = Spelling::outside(quote!(models::), []);
+    let skip = skip_rustfmt();
     let tests = cases.iter().map(|c| {
         let name = ident(&c.name);
         let mut ty = sp.ty(&c.ty);
@@ -73,6 +74,7 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
         //!
         //! Numbers compare by value: an integer example of a `number` field comes back as a
         //! float (`100` → `100.0`), the same number on the wire.
+        #skip
 
         use openrouter::models;
         use serde_json::Value;
@@ -114,7 +116,14 @@ fn collect(api: &Api) -> Vec<Case_> {
         if !seen.insert(key) {
             return;
         }
-        out.push(Case_ { name: names.unique(&name, Case::Snake), place, ty: ty.clone(), optional, property, value: value.clone() });
+        out.push(Case_ {
+            name: names.unique(&name, Case::Snake),
+            place,
+            ty: ty.clone(),
+            optional,
+            property,
+            value: value.clone(),
+        });
     };
     for tag in &api.tags {
         for op in &tag.operations {

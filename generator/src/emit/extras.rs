@@ -94,7 +94,11 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
         ("getrandom", "\"0.3\""),
         ("sha2", "{ version = \"0.10\", default-features = false }"),
     ],
-    examples: &[ExtraExample { name: "login", source: include_str!("../../../templates/examples/login.rs"), module: "login" }],
+    examples: &[ExtraExample {
+        name: "login",
+        source: include_str!("../../../templates/examples/login.rs"),
+        module: "login",
+    }],
     sections: &[DocsSection {
         title: "PKCE login",
         summary: "the whole flow, from a verifier to a new API key",

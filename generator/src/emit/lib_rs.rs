@@ -1,7 +1,7 @@
 //! `src/lib.rs` (runtime modules, re-exports, the spec's server and retry policy) and
 //! `src/api.rs` (one module per tag).
 
-use super::tokens::{docs, ident};
+use super::tokens::{docs, ident, skip_rustfmt};
 use crate::ir::*;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -10,6 +10,7 @@ use quote::quote;
 pub fn lib_rs(api: &Api) -> TokenStream {
     // The README is the crate's front page, so its examples are doctests too.
     let crate_docs = quote!(#![doc = include_str!("../README.md")]);
+    let skip = skip_rustfmt();
     let base_url = api.server_url.clone().unwrap_or_else(|| "http://localhost".into());
     let retry = match &api.retries {
         None => quote!(None),
@@ -18,6 +19,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     quote! {
         #crate_docs
         #![deny(missing_docs)]
+        #skip
 
         mod client;
         mod error;
@@ -25,7 +27,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod request;
         mod retry;
 
+        #[rustfmt::skip]
         pub mod api;
+        #[rustfmt::skip]
         pub mod models;
 
         pub use client::{BuildError, Client, ClientBuilder};
@@ -78,7 +82,10 @@ fn retry_policy(r: &Retries) -> TokenStream {
 pub fn api_rs(api: &Api) -> TokenStream {
     let modules = api.tags.iter().map(|t| {
         let m = ident(&t.module);
-        let d = docs(&[t.description.as_deref()], &[format!("Operations of the `{}` tag (`client.{}()`).", t.name, t.module)]);
+        let d = docs(
+            &[t.description.as_deref()],
+            &[format!("Operations of the `{}` tag (`client.{}()`).", t.name, t.module)],
+        );
         quote!(#d pub mod #m;)
     });
     quote! {

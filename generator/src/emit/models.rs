@@ -16,7 +16,11 @@ pub fn models_rs(api: &Api, validation: &Validation, source: &str) -> Result<Str
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.nullable && !f.required),
         _ => false,
     });
-    let import = (uses_nullable && sp.imports("Nullable")).then(|| quote!(use crate::Nullable;));
+    let import = (uses_nullable && sp.imports("Nullable")).then(|| {
+        quote!(
+            use crate::Nullable;
+        )
+    });
     let head = quote! {
         //! Request, response and error-body models.
         #![allow(clippy::large_enum_variant)]
@@ -143,7 +147,13 @@ fn field_attrs(f: &Field, sp: &Spelling) -> TokenStream {
     quote!(#rename #skip #deprecated)
 }
 
-fn struct_def(name: &Ident, doc: TokenStream, fields: &[Field], additional: Option<&TypeRef>, sp: &Spelling) -> TokenStream {
+fn struct_def(
+    name: &Ident,
+    doc: TokenStream,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    sp: &Spelling,
+) -> TokenStream {
     let p = sp.prelude();
     let defs = fields.iter().map(|f| {
         let (fname, ty, d, attrs) = (ident(&f.rust_name), sp.field(f), field_doc(f), field_attrs(f, sp));

@@ -194,20 +194,18 @@ pub fn model(def: &TypeDef) -> ModelView {
             view.kind = "struct".into();
             view.fields = fields
                 .iter()
-                .map(|f| {
-                    FieldRow {
-                        name: f.rust_name.clone(),
-                        ty: field_type_name(f),
-                        link: link(&f.ty, ""),
-                        wire: f.wire_name.clone(),
-                        required: f.required,
-                        description: cell(f.description.as_deref()),
-                        example: f
-                            .example
-                            .as_ref()
-                            .map(|e| format!("`{}`", e.to_string().replace('`', "'").replace('|', "\\|")))
-                            .unwrap_or_else(|| "—".into()),
-                    }
+                .map(|f| FieldRow {
+                    name: f.rust_name.clone(),
+                    ty: field_type_name(f),
+                    link: link(&f.ty, ""),
+                    wire: f.wire_name.clone(),
+                    required: f.required,
+                    description: cell(f.description.as_deref()),
+                    example: f
+                        .example
+                        .as_ref()
+                        .map(|e| format!("`{}`", e.to_string().replace('`', "'").replace('|', "\\|")))
+                        .unwrap_or_else(|| "—".into()),
                 })
                 .collect();
         }

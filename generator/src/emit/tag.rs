@@ -1,10 +1,10 @@
 //! `src/api/<tag>.rs`: a tag's sub-client, one method per operation, and the error enums of
 //! the operations the tag defines.
 
+use super::docs::doc_text;
 use super::errors::error_enum;
 use super::tokens::{docs, ident, inner_docs, Spelling};
 use super::validate::Validation;
-use super::docs::doc_text;
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -14,7 +14,10 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
     let client = ident(&tag.client);
     let module = ident(&tag.module);
     let accessor_doc = format!(" The operations of the `{}` tag.", tag.name);
-    let client_doc = format!(" The `{}` operations; get one with [`Client::{}`](crate::Client::{}).", tag.name, tag.module, tag.module);
+    let client_doc = format!(
+        " The `{}` operations; get one with [`Client::{}`](crate::Client::{}).",
+        tag.name, tag.module, tag.module
+    );
     let mut module_docs = vec![format!("The `{}` operations and their errors.", tag.name)];
     if let Some(d) = &tag.description {
         module_docs.push(String::new());
@@ -22,7 +25,8 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
     }
     let module_docs = inner_docs(&module_docs);
     let defined: Vec<&Operation> = tag.operations.iter().filter(|o| o.home == tag.module).collect();
-    let sp = Spelling::in_crate(std::iter::once(tag.client.as_str()).chain(defined.iter().map(|o| o.error_name.as_str())));
+    let sp =
+        Spelling::in_crate(std::iter::once(tag.client.as_str()).chain(defined.iter().map(|o| o.error_name.as_str())));
     let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &sp, validation));
     let errors = defined.iter().map(|op| error_enum(tag, op, &sp));
     let submodules = submodules.iter().map(|(name, feature)| {
@@ -86,7 +90,10 @@ fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> TokenStream {
     }
     ours.push("# Errors".to_owned());
     if !op.errors.is_empty() {
-        ours.push(format!("[`Error::Api`](crate::Error::Api) with a {} for a documented status:", link(op.error_name.clone())));
+        ours.push(format!(
+            "[`Error::Api`](crate::Error::Api) with a {} for a documented status:",
+            link(op.error_name.clone())
+        ));
         let list: Vec<String> = op
             .errors
             .iter()

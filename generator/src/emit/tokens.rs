@@ -84,7 +84,12 @@ impl Spelling {
 
     /// In docs: the short names a reader expects.
     pub fn docs() -> Self {
-        Self { models: TokenStream::new(), runtime: TokenStream::new(), shadowed: BTreeSet::new(), imports: BTreeSet::new() }
+        Self {
+            models: TokenStream::new(),
+            runtime: TokenStream::new(),
+            shadowed: BTreeSet::new(),
+            imports: BTreeSet::new(),
+        }
     }
 
     /// Whether `name` is a prelude item generated code uses.
@@ -227,7 +232,10 @@ pub fn docs(spec_text: &[Option<&str>], ours: &[String]) -> TokenStream {
 
 /// `#![doc = ...]` lines; an empty entry is a blank line.
 pub fn inner_docs(lines: &[String]) -> TokenStream {
-    let split = lines.iter().flat_map(|l| if l.is_empty() { vec![String::new()] } else { l.lines().map(str::to_owned).collect() });
+    let split =
+        lines
+            .iter()
+            .flat_map(|l| if l.is_empty() { vec![String::new()] } else { l.lines().map(str::to_owned).collect() });
     let attrs = split.map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
@@ -246,6 +254,12 @@ pub fn code_span(v: &Value) -> String {
     }
 }
 
+/// The inner attribute of every crate root the generator lays out: prettyplease's layout is not
+/// rustfmt's, so `cargo fmt` leaves these files (and the modules under them) alone.
+pub fn skip_rustfmt() -> TokenStream {
+    quote!(#![cfg_attr(rustfmt, rustfmt::skip)])
+}
+
 /// Parses and pretty-prints a file's tokens.
 pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
     // A parse failure here is a generator bug; report it instead of panicking.
@@ -256,7 +270,8 @@ pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
 
 /// prettyplease keeps no blank lines; put one between items, as a person would.
 fn space_items(code: &str) -> String {
-    const STARTS: &[&str] = &["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "const ", "type ", "enum ", "struct "];
+    const STARTS: &[&str] =
+        &["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "const ", "type ", "enum ", "struct "];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
     for line in code.lines() {

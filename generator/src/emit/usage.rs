@@ -1,7 +1,7 @@
 //! "Example Usage" programs: Rust expressions built from the spec's example values, written as
 //! `examples/<tag>_<operation>.rs`, which the Markdown docs embed verbatim.
 
-use super::tokens::{ident, Spelling};
+use super::tokens::{ident, skip_rustfmt, Spelling};
 use crate::ir::*;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -86,9 +86,9 @@ impl Builder<'_> {
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 // No example of the whole object: assemble one from the properties' examples.
-                let assembled: Option<serde_json::Map<String, Value>> = v.is_none().then(|| {
-                    fields.iter().filter_map(|f| Some((f.wire_name.clone(), f.example.clone()?))).collect()
-                });
+                let assembled: Option<serde_json::Map<String, Value>> = v
+                    .is_none()
+                    .then(|| fields.iter().filter_map(|f| Some((f.wire_name.clone(), f.example.clone()?))).collect());
                 let obj = v.and_then(Value::as_object).or(assembled.as_ref());
                 self.models.insert(def.rust_name.clone());
                 let mut args = Vec::new();
@@ -197,7 +197,9 @@ impl Builder<'_> {
 fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
     match ty {
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => v.is_string(),
+            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => {
+                v.is_string()
+            }
             Primitive::I32 | Primitive::I64 => v.is_i64() || v.is_u64(),
             Primitive::F32 | Primitive::F64 => v.is_number(),
             Primitive::Bool => v.is_boolean(),
@@ -207,9 +209,9 @@ fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
         TypeRef::Array(_) => v.is_array(),
         TypeRef::Map(_) => v.is_object(),
         TypeRef::Named(id) => match api.types.get(id).map(|d| &d.kind) {
-            Some(TypeKind::Struct { fields, .. }) => {
-                v.as_object().is_some_and(|o| fields.iter().filter(|f| f.required).all(|f| o.contains_key(&f.wire_name)))
-            }
+            Some(TypeKind::Struct { fields, .. }) => v
+                .as_object()
+                .is_some_and(|o| fields.iter().filter(|f| f.required).all(|f| o.contains_key(&f.wire_name))),
             Some(TypeKind::Enum { variants }) => variants.iter().any(|x| &x.wire == v),
             Some(TypeKind::Alias(t)) => fits(api, t, v),
             Some(TypeKind::Union { .. }) | None => true,
@@ -282,8 +284,10 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     };
     // Showing a deprecated operation is still its documentation.
     let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
+    let skip = skip_rustfmt();
     let tokens = quote! {
         #![doc = #doc]
+        #skip
         #allow
         #uses
 

@@ -32,7 +32,9 @@ impl Validation {
         }
         let has_method = reachable
             .into_iter()
-            .filter(|id| matches!(api.types.get(id).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. })))
+            .filter(|id| {
+                matches!(api.types.get(id).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
+            })
             .collect();
         // A type needs checking when it has a constrained field or contains a type that does:
         // walk the "is contained in" edges back from the constrained types (linear, and
@@ -358,11 +360,19 @@ mod tests {
 
     #[test]
     fn string_lengths_and_number_bounds_become_checks() {
-        let f = field("key_label", TypeRef::Primitive(Primitive::String), Constraints { max_length: Some(100), ..Default::default() });
+        let f = field(
+            "key_label",
+            TypeRef::Primitive(Primitive::String),
+            Constraints { max_length: Some(100), ..Default::default() },
+        );
         let code = own_checks(&f, "key_label").iter().map(|t| t.to_string()).collect::<String>();
         assert!(code.contains("value . chars () . count () > 100"), "{code}");
         assert!(code.contains("key_label: must be at most 100 characters long (got {got})"), "{code}");
-        let f = field("limit", TypeRef::Primitive(Primitive::F64), Constraints { minimum: Some((0.0, true)), ..Default::default() });
+        let f = field(
+            "limit",
+            TypeRef::Primitive(Primitive::F64),
+            Constraints { minimum: Some((0.0, true)), ..Default::default() },
+        );
         let code = own_checks(&f, "limit").iter().map(|t| t.to_string()).collect::<String>();
         assert!(code.contains("* value <= 0.0"), "{code}");
         assert!(code.contains("must be greater than 0"), "{code}");

@@ -233,7 +233,13 @@ impl Doc {
     }
 }
 
-const STAGES: [&str; 5] = ["load (read + YAML parse)", "select + normalize (tag subset, 3.1 → 3.0)", "to_openapi (Value → openapiv3)", "lower (→ IR)", "emit (IR → files, incl. format)"];
+const STAGES: [&str; 5] = [
+    "load (read + YAML parse)",
+    "select + normalize (tag subset, 3.1 → 3.0)",
+    "to_openapi (Value → openapiv3)",
+    "lower (→ IR)",
+    "emit (IR → files, incl. format)",
+];
 
 /// Per-stage samples of one document; `error` once a stage failed.
 #[derive(Default)]
@@ -343,11 +349,7 @@ fn first_line(s: &str) -> String {
 fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
     // The parse floor works on bytes already in memory; the stages read the file (load).
     let yaml = std::fs::read(&docs[0].path);
-    let json = yaml
-        .as_ref()
-        .ok()
-        .and_then(|b| load::parse(b, "2026").ok())
-        .and_then(|v| serde_json::to_vec(&v).ok());
+    let json = yaml.as_ref().ok().and_then(|b| load::parse(b, "2026").ok()).and_then(|v| serde_json::to_vec(&v).ok());
     let (Ok(yaml), Some(json)) = (yaml, json) else {
         println!("error: cannot read or parse {}: the parse floor and item 2 are skipped\n", docs[0].path.display());
         return;
@@ -391,11 +393,19 @@ fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
     }
     let floor = median(&yaml_t);
 
-    println!("## 1. Parse floor: the 2026 document ({}), bytes in memory → serde_json::Value\n", fmt_bytes(yaml.len() as u64));
+    println!(
+        "## 1. Parse floor: the 2026 document ({}), bytes in memory → serde_json::Value\n",
+        fmt_bytes(yaml.len() as u64)
+    );
     let mut t = Table::new(&["input", "median", "min", "× YAML"]);
     t.row(vec!["YAML (serde_yaml_ng)".into(), fmt_ms(floor), fmt_ms(min(&yaml_t)), "1.00×".into()]);
     let j = median(&json_t);
-    t.row(vec![format!("JSON form ({}, serde_json)", fmt_bytes(json.len() as u64)), fmt_ms(j), fmt_ms(min(&json_t)), format!("{:.2}×", j / floor)]);
+    t.row(vec![
+        format!("JSON form ({}, serde_json)", fmt_bytes(json.len() as u64)),
+        fmt_ms(j),
+        fmt_ms(min(&json_t)),
+        format!("{:.2}×", j / floor),
+    ]);
     t.print();
 
     for (i, (d, s)) in docs.iter().zip(&samples).enumerate() {
@@ -436,7 +446,14 @@ fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
             fmt_bytes(s.alloc_bytes.iter().sum()),
         ]);
         if i == 0 {
-            t.row(vec!["total / parse floor (YAML, target ≤ 1.5×)".into(), format!("{:.2}×", total / floor), String::new(), String::new(), String::new(), String::new()]);
+            t.row(vec![
+                "total / parse floor (YAML, target ≤ 1.5×)".into(),
+                format!("{:.2}×", total / floor),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
         }
         t.print();
         println!("output: {} of generated files\n", fmt_bytes(s.output_bytes as u64));
@@ -599,7 +616,9 @@ fn scale_child(n: usize) -> ExitCode {
         t[0] = ms(t0.elapsed());
         done(0, t[0]);
         let t0 = Instant::now();
-        let value = select::select(value, &tags, file).and_then(|v| normalize::normalize(v, file)).map_err(|e| e.to_string())?;
+        let value = select::select(value, &tags, file)
+            .and_then(|v| normalize::normalize(v, file))
+            .map_err(|e| e.to_string())?;
         t[1] = ms(t0.elapsed());
         done(1, t[1]);
         let t0 = Instant::now();
@@ -660,17 +679,14 @@ type Measured = std::collections::BTreeMap<String, String>;
 fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
     use std::io::BufRead;
     let mut m = Measured::new();
-    let mut child = match Command::new(exe)
-        .args(["--scale-child", &n.to_string()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            m.insert("error".into(), e.to_string());
-            return m;
-        }
-    };
+    let mut child =
+        match Command::new(exe).args(["--scale-child", &n.to_string()]).stdout(std::process::Stdio::piped()).spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                m.insert("error".into(), e.to_string());
+                return m;
+            }
+        };
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take();
     std::thread::spawn(move || {
@@ -735,7 +751,21 @@ fn scaling_table(sizes: &[usize], timeout: Duration) {
         results.push((n, run_scale_child(&exe, n, timeout)));
     }
     let num = |m: &Measured, k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    let mut t = Table::new(&["n", "YAML", "types", "runs", "parse", "normalize", "to_openapi", "lower", "emit", "total", "µs / schema", "peak RSS", "RSS before"]);
+    let mut t = Table::new(&[
+        "n",
+        "YAML",
+        "types",
+        "runs",
+        "parse",
+        "normalize",
+        "to_openapi",
+        "lower",
+        "emit",
+        "total",
+        "µs / schema",
+        "peak RSS",
+        "RSS before",
+    ]);
     for (n, m) in &results {
         if let Some(e) = m.get("error") {
             t.row(vec![n.to_string(), format!("error: {e}")]);
@@ -871,12 +901,7 @@ async fn raw_create_auth_code(
     body: &RawCreateAuthCode,
 ) -> Result<RawAuthCodeResponse, Box<dyn std::error::Error + Send + Sync>> {
     let bytes = serde_json::to_vec(body)?;
-    let response = http
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(bytes)
-        .send()
-        .await?;
+    let response = http.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes).send().await?;
     let status = response.status();
     let body = response.bytes().await?;
     if !status.is_success() {
@@ -1016,9 +1041,33 @@ async fn measure_clients(base: &str, requests: usize) -> Result<Table, String> {
     let n = gen_t.len() as u64;
     let (g, r) = (median(&gen_t), median(&raw_t));
     let (gb, rb) = (median(&gen_blocks), median(&raw_blocks));
-    let mut t = Table::new(&["client", "requests", "median / request", "min", "median of 50-request means", "allocs / call", "bytes alloc. / call"]);
-    t.row(vec!["hand-written reqwest + serde_json".into(), n.to_string(), format!("{r:.1} µs"), format!("{:.1} µs", min(&raw_t)), format!("{rb:.1} µs"), format!("{:.0}", raw_a.0 as f64 / n as f64), fmt_bytes(raw_a.1 / n)]);
-    t.row(vec!["generated `openrouter` client".into(), n.to_string(), format!("{g:.1} µs"), format!("{:.1} µs", min(&gen_t)), format!("{gb:.1} µs"), format!("{:.0}", gen_a.0 as f64 / n as f64), fmt_bytes(gen_a.1 / n)]);
+    let mut t = Table::new(&[
+        "client",
+        "requests",
+        "median / request",
+        "min",
+        "median of 50-request means",
+        "allocs / call",
+        "bytes alloc. / call",
+    ]);
+    t.row(vec![
+        "hand-written reqwest + serde_json".into(),
+        n.to_string(),
+        format!("{r:.1} µs"),
+        format!("{:.1} µs", min(&raw_t)),
+        format!("{rb:.1} µs"),
+        format!("{:.0}", raw_a.0 as f64 / n as f64),
+        fmt_bytes(raw_a.1 / n),
+    ]);
+    t.row(vec![
+        "generated `openrouter` client".into(),
+        n.to_string(),
+        format!("{g:.1} µs"),
+        format!("{:.1} µs", min(&gen_t)),
+        format!("{gb:.1} µs"),
+        format!("{:.0}", gen_a.0 as f64 / n as f64),
+        fmt_bytes(gen_a.1 / n),
+    ]);
     t.row(vec![
         "ratio generated / hand-written (target ≤ 1.05×)".into(),
         String::new(),

@@ -48,5 +48,8 @@ fn main() -> ExitCode {
     let Cli { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child } = cli;
     // The workspace root: `xtask/bench/..`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default();
-    bench::run(&root, bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child })
+    bench::run(
+        &root,
+        bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child },
+    )
 }
