@@ -30,7 +30,8 @@ pub struct Config {
     pub spec: PathBuf,
     /// How the spec is named in errors and in the header of every file, e.g. `spec/openrouter.yaml`.
     pub spec_display: String,
-    /// Tags whose operations are generated, in this order.
+    /// Tags whose operations are generated, in this order; empty for every tag of the
+    /// document, in document order.
     pub tags: Vec<String>,
 }
 
@@ -46,6 +47,14 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
 
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.
 pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Result<ir::Api, Error> {
+    let all;
+    let tags = match (tags.is_empty(), value.as_object()) {
+        (true, Some(root)) => {
+            all = select::document_tags(root);
+            &all
+        }
+        _ => tags,
+    };
     let value = select::select(value, tags, file)?;
     // Go on after normalization problems so that lowering's are reported in the same run; a
     // deserialization failure after them is only their consequence, so it is not repeated.

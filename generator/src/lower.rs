@@ -63,7 +63,10 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                 operations.push(o);
             }
         }
-        out_tags.push(Tag { name: tag.clone(), client, module, description, operations });
+        // A tag whose operations are all hidden (`x-speakeasy-ignore`) emits nothing.
+        if !operations.is_empty() {
+            out_tags.push(Tag { name: tag.clone(), client, module, description, operations });
+        }
     }
     let api = Api {
         title: doc.info.title.clone(),

@@ -113,27 +113,34 @@ fn refs(v: &Value, out: &mut Vec<(String, String)>, whole_document: &mut bool) {
     }
 }
 
-fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<(), Error> {
-    let mut known: Vec<&str> = root
+/// Every tag of the document: the declared ones in order, then those only operations name.
+pub fn document_tags(root: &Map<String, Value>) -> Vec<String> {
+    let mut known: Vec<String> = root
         .get("tags")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|t| t.get("name").and_then(Value::as_str))
+        .map(str::to_owned)
         .collect();
     let ops = root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values());
     for item in ops {
         for op in HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())) {
             for t in op_tags(op) {
-                if !known.contains(&t) {
-                    known.push(t);
+                if !known.iter().any(|k| k == t) {
+                    known.push(t.to_owned());
                 }
             }
         }
     }
+    known
+}
+
+fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<(), Error> {
+    let known = document_tags(root);
     let missing: Vec<Diagnostic> = tags
         .iter()
-        .filter(|t| !known.contains(&t.as_str()))
+        .filter(|t| !known.contains(t))
         .map(|t| Diagnostic {
             file: file.to_owned(),
             location: Some(crate::diag::Location::pointer("/tags")),

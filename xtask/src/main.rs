@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--tag NAME]...`
+//! `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--tag NAME]... [--all-tags]`
 //! `cargo xtask bench [--rounds N] [--requests N] [--sizes N,N,...]`
 //!
 //! Parses flags and calls the generator; all logic lives in the `generator` crate. The
@@ -31,8 +31,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// A tag whose operations to generate; repeat for several.
-        #[arg(long = "tag", value_name = "NAME", default_value = "OAuth")]
+        #[arg(long = "tag", value_name = "NAME", default_value = "OAuth", conflicts_with = "all_tags")]
         tags: Vec<String>,
+        /// Generate every tag of the document.
+        #[arg(long)]
+        all_tags: bool,
     },
     /// Measure the generator and the generated client (runs `cargo run --release -p bench`).
     Bench {
@@ -51,7 +54,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Codegen { check, spec, out, tags } => codegen(check, spec, out, tags),
+        Command::Codegen { check, spec, out, tags, all_tags } => {
+            codegen(check, spec, out, if all_tags { Vec::new() } else { tags })
+        }
         Command::Bench { args } => bench(&args),
     }
 }
