@@ -223,8 +223,35 @@ pub struct Param {
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
+    /// How the value is laid out (`style`; the location's default when absent).
+    pub style: ParamStyle,
+    /// `explode` (default: true for `form`, false otherwise).
+    pub explode: bool,
+    /// `deprecated`.
+    pub deprecated: bool,
     /// `description`.
     pub description: Option<String>,
+    /// The parameter's `example` (or its schema's).
+    pub example: Option<serde_json::Value>,
+}
+
+/// OpenAPI parameter styles (RFC 6570 forms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// Query: `name=a&name=b` or `name=a,b`.
+    Form,
+    /// Query: `name=a%20b`.
+    SpaceDelimited,
+    /// Query: `name=a|b`.
+    PipeDelimited,
+    /// Query: `name[key]=value`.
+    DeepObject,
+    /// Path and header: `a,b`.
+    Simple,
+    /// Path: `.a.b`.
+    Label,
+    /// Path: `;name=a`.
+    Matrix,
 }
 
 /// How a body is encoded.
@@ -581,8 +608,30 @@ impl Operation {
             params: params
                 .into_iter()
                 .map(|p| {
-                    let Param { wire_name, rust_name, location, required, ty, description: _ } = p;
-                    Param { wire_name, rust_name, location, required, ty, description: None }
+                    let Param {
+                        wire_name,
+                        rust_name,
+                        location,
+                        required,
+                        ty,
+                        style,
+                        explode,
+                        deprecated,
+                        description: _,
+                        example: _,
+                    } = p;
+                    Param {
+                        wire_name,
+                        rust_name,
+                        location,
+                        required,
+                        ty,
+                        style,
+                        explode,
+                        deprecated,
+                        description: None,
+                        example: None,
+                    }
                 })
                 .collect(),
             body: body.map(|b| {

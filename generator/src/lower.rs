@@ -316,30 +316,64 @@ impl<'a> Lowerer<'a> {
 
     fn param(&mut self, p: &'a ReferenceOr<Parameter>, prefix: &str, at: &str, names: &mut Scope) -> Option<Param> {
         let (p, at) = self.resolve(p, "parameters", "a parameter", at, |c| &c.parameters)?;
-        let location = match p {
-            Parameter::Path { .. } => ParamLocation::Path,
-            Parameter::Query { .. } => ParamLocation::Query,
-            Parameter::Header { .. } => ParamLocation::Header,
+        let (location, style) = match p {
+            Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                },
+            ),
+            Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
             Parameter::Cookie { .. } => {
                 self.diags.error(&at, "cookie parameters are not supported");
                 return None;
             }
         };
         let data = p.parameter_data_ref();
-        let ty = match &data.format {
+        let (ty, example) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let hint = format!("{prefix}{}", sanitize(&data.name, Case::Pascal));
-                self.schema_type(s, &hint, &format!("{at}/schema")).0
+                let item = match s {
+                    ReferenceOr::Item(item) => Some(item),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let ty = match item.filter(|s| is_boolean_text(s)) {
+                    // A string that carries a boolean, or a union of `"true"`/`"false"` and
+                    // `true`/`false`: a `bool`, written as `true`/`false` all the same.
+                    Some(_) => TypeRef::Primitive(Primitive::Bool),
+                    None => self.schema_type(s, &hint, &format!("{at}/schema")).0,
+                };
+                (ty, data.example.clone().or_else(|| item.and_then(|s| s.schema_data.example.clone())))
             }
-            ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
+            ParameterSchemaOrContent::Content(_) => (TypeRef::Primitive(Primitive::String), data.example.clone()),
         };
+        let object = matches!(ty, TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Primitive(Primitive::Json));
+        if style == ParamStyle::DeepObject && !object {
+            self.diags.error(&at, "`style: deepObject` is for object parameters; this one is not an object");
+            return None;
+        }
         Some(Param {
             rust_name: names.unique(&data.name, Case::Snake),
             wire_name: data.name.clone(),
             location,
             required: data.required || location == ParamLocation::Path,
             ty,
+            explode: data.explode.unwrap_or(style == ParamStyle::Form),
+            style,
+            deprecated: data.deprecated.unwrap_or(false),
             description: data.description.clone(),
+            example,
         })
     }
 
@@ -735,6 +769,30 @@ impl<'a> Lowerer<'a> {
             statuses,
             connection_errors: v.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(false),
         })
+    }
+}
+
+/// A schema that carries a boolean as text: `x-openrouter-type: boolean` on a string, or
+/// `anyOf`/`oneOf` of booleans and strings limited to `"true"`/`"false"`.
+fn is_boolean_text(s: &Schema) -> bool {
+    let marked = s.schema_data.extensions.get("x-openrouter-type").and_then(Value::as_str) == Some("boolean");
+    let boolean_branch = |b: &ReferenceOr<Schema>| match b {
+        ReferenceOr::Item(b) => match &b.schema_kind {
+            SchemaKind::Type(Type::Boolean(_)) => true,
+            SchemaKind::Type(Type::String(t)) => {
+                !t.enumeration.is_empty()
+                    && t.enumeration.iter().all(|v| matches!(v.as_deref(), Some("true" | "false")))
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => marked,
+        SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
+            !branches.is_empty() && branches.iter().all(boolean_branch)
+        }
+        _ => false,
     }
 }
 

@@ -110,58 +110,47 @@ fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> TokenStream {
     docs(&[op.summary.as_deref(), op.description.as_deref()], &ours)
 }
 
-/// A parameter value as a `String` (strings are passed as they are).
-fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
-    match t {
-        TypeRef::Primitive(Primitive::String) => value,
-        _ => quote!(#value.to_string()),
-    }
+/// The runtime's `Style` for a parameter.
+fn style(p: &Param) -> TokenStream {
+    let s = match p.style {
+        ParamStyle::Form => quote!(Form),
+        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+        ParamStyle::DeepObject => quote!(DeepObject),
+        ParamStyle::Simple => quote!(Simple),
+        ParamStyle::Label => quote!(Label),
+        ParamStyle::Matrix => quote!(Matrix),
+    };
+    quote!(crate::request::Style::#s)
 }
 
-/// The statements that put the query and header parameters on `request`.
+/// The statements that put the parameters on `request`: each value is serialized by the
+/// runtime, so enums go by their wire value and lists and objects by their style.
 fn param_calls(op: &Operation) -> Vec<TokenStream> {
     let mut calls = Vec::new();
     for p in &op.params {
         let n = ident(&p.rust_name);
         let wire = &p.wire_name;
-        let method = match p.location {
-            ParamLocation::Path => continue,
-            ParamLocation::Query => quote!(query),
-            ParamLocation::Header => quote!(header_param),
-        };
-        let one = |v: TokenStream| match &p.ty {
-            TypeRef::Array(inner) => {
-                let item = to_text(inner, quote!(item));
-                quote!(for item in #v { request = request.#method(#wire, #item); })
+        let explode = p.explode;
+        let call = |v: TokenStream| match p.location {
+            ParamLocation::Path => {
+                let style = style(p);
+                quote!(request = request.path_param(#wire, &#v, #style, #explode);)
             }
-            ty => {
-                let text = to_text(ty, v);
-                quote!(request = request.#method(#wire, #text);)
+            ParamLocation::Query => {
+                let style = style(p);
+                quote!(request = request.query_param(#wire, &#v, #style, #explode);)
             }
+            ParamLocation::Header => quote!(request = request.header_value(#wire, &#v, #explode);),
         };
         calls.push(if p.required {
-            one(quote!(#n))
+            call(quote!(#n))
         } else {
-            let inner = one(quote!(value));
+            let inner = call(quote!(value));
             quote!(if let Some(value) = #n { #inner })
         });
     }
     calls
-}
-
-/// The path expression: a literal, or `format!` over the encoded path parameters (encoded into
-/// locals first, so `format!` only captures names).
-fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
-    let mut encodes = Vec::new();
-    let mut template = op.path.clone();
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
-        template = template.replace(&format!("{{{}}}", p.wire_name), &format!("{{{}}}", p.rust_name));
-        let n = ident(&p.rust_name);
-        let text = to_text(&p.ty, quote!(#n));
-        encodes.push(quote!(let #n = crate::request::encode_path(&#text);));
-    }
-    let expr = if encodes.is_empty() { quote!(#template) } else { quote!(format!(#template)) };
-    (encodes, expr)
 }
 
 fn decode_fn(kind: BodyKind) -> TokenStream {
@@ -192,7 +181,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
         })
         .collect();
     let calls = param_calls(op);
-    let (encodes, path) = path_expr(op);
+    let path = &op.path;
     let method = ident(&op.method.as_str().to_ascii_uppercase());
     let decode = decode_fn(op.success.kind);
     let body_call = op.body.as_ref().map(|b| {
@@ -218,11 +207,13 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
     });
     let mutable = if calls.is_empty() && body_call.is_none() { quote!() } else { quote!(mut) };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // Optional parameters are `Option` arguments, so a long list is the spec's shape.
+    let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #deprecated
+        #many_args
         pub fn #name(&self, #(#args),*) -> crate::Request<'c, #success_ty, #error> {
-            #(#encodes)*
             let #mutable request = crate::Request::new(self.client, reqwest::Method::#method, #path, #decode);
             #(#calls)*
             #body_call

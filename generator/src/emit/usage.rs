@@ -113,7 +113,12 @@ impl Builder<'_> {
                                 setters.push(quote!(.#setter(openrouter::Nullable::Null)));
                             }
                         } else {
-                            let e = inner(self, Some(val));
+                            let mut e = inner(self, Some(val));
+                            // `parse()?` into a setter taking `impl Into<Nullable<T>>` cannot
+                            // infer its type: the `Nullable` is spelled out.
+                            if f.nullable && !f.required && parses(&f.ty) {
+                                e = quote!(openrouter::Nullable::Value(#e));
+                            }
                             setters.push(quote!(.#setter(#e)));
                         }
                     }
@@ -193,6 +198,11 @@ impl Builder<'_> {
     }
 }
 
+/// Whether the expression of a value of `ty` is built with `parse()`.
+fn parses(ty: &TypeRef) -> bool {
+    matches!(ty.leaf(), TypeRef::Primitive(Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url))
+}
+
 /// Whether a JSON value has the shape of a type (for picking a union branch).
 fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
     match ty {
@@ -251,7 +261,7 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     for p in &op.params {
         if p.required {
             let n = ident(&p.rust_name);
-            let e = b.expr(&p.ty, None);
+            let e = b.expr(&p.ty, p.example.as_ref());
             lets.push(quote!(let #n = #e;));
             args.push(quote!(#n));
         } else {

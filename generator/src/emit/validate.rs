@@ -254,10 +254,12 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
     match &f.ty {
         TypeRef::Primitive(Primitive::String) => {
             let len = quote!(value.chars().count());
-            if let Some(n) = c.min_length {
+            // A minimum of 0 checks nothing; 1 is "not empty" (clippy's way of saying it).
+            if let Some(n) = c.min_length.filter(|n| *n > 0) {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must be at least {} long", count(n, "character")), len.clone());
-                out.push(quote!(if #len < #lit { #err }));
+                let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
+                out.push(quote!(if #test { #err }));
             }
             if let Some(n) = c.max_length {
                 let lit = Literal::usize_unsuffixed(n);
@@ -286,10 +288,11 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
         }
         TypeRef::Array(_) => {
             let len = quote!(value.len());
-            if let Some(n) = c.min_items {
+            if let Some(n) = c.min_items.filter(|n| *n > 0) {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must have at least {}", count(n, "item")), len.clone());
-                out.push(quote!(if #len < #lit { #err }));
+                let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
+                out.push(quote!(if #test { #err }));
             }
             if let Some(n) = c.max_items {
                 let lit = Literal::usize_unsuffixed(n);
