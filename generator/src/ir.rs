@@ -89,6 +89,18 @@ pub struct Tag {
     pub description: Option<String>,
     /// Operations in path order, then method order.
     pub operations: Vec<Operation>,
+    /// Sub-groups of the tag's operations (`x-speakeasy-group`), parents before children.
+    pub groups: Vec<Group>,
+}
+
+/// A sub-group of a tag's operations (`x-speakeasy-group: a.b` in tag `T` →
+/// `client.t().a().b()`), a sub-client of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// Accessor names from the tag's sub-client down to this group (`["a", "b"]`).
+    pub path: Vec<String>,
+    /// The group's sub-client type name, unique in the tag module.
+    pub client: String,
 }
 
 /// One HTTP operation.
@@ -113,6 +125,9 @@ pub struct Operation {
     pub description: Option<String>,
     /// The operation is deprecated.
     pub deprecated: bool,
+    /// The accessors of its sub-group below the tag's sub-client (`x-speakeasy-group`);
+    /// empty for a method of the tag's sub-client itself.
+    pub group: Vec<String>,
     /// Whether an API key is required (false when `security: []`).
     pub needs_auth: bool,
     /// Path, query and header parameters, in spec order.
@@ -565,11 +580,12 @@ impl Api {
 
 impl Tag {
     fn without_docs(self) -> Tag {
-        let Tag { name, module, client, description: _, operations } = self;
+        let Tag { name, module, client, description: _, operations, groups } = self;
         Tag {
             name,
             module,
             client,
+            groups,
             description: None,
             operations: operations.into_iter().map(Operation::without_docs).collect(),
         }
@@ -588,6 +604,7 @@ impl Operation {
             summary: _,
             description: _,
             deprecated,
+            group,
             needs_auth,
             params,
             body,
@@ -604,6 +621,7 @@ impl Operation {
             summary: None,
             description: None,
             deprecated,
+            group,
             needs_auth,
             params: params
                 .into_iter()

@@ -34,6 +34,7 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         // defines, and the extras' submodules (snake case, so never a clash).
         let mut items = Scope::with_reserved(&[client.as_str()]);
         let mut methods = Scope::default();
+        let mut groups = Groups::default();
         let mut operations = Vec::new();
         for (path, item) in &doc.paths.paths {
             let ReferenceOr::Item(item) = item else { continue };
@@ -51,11 +52,22 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                         o
                     })
                 });
-                let Some(o) = o.clone() else { continue };
+                let Some(mut o) = o.clone() else { continue };
+                // Method names are unique across the tag and its groups, so examples and doc
+                // anchors named after them are too.
                 if !methods.is_free(&o.rust_name) {
                     cx.diags.error(
                         &at,
                         format!("two operations of the `{tag}` tag are both named `{}` in Rust", o.rust_name),
+                    );
+                    continue;
+                }
+                o.group = group_path(op.extensions.get("x-speakeasy-group"), &module);
+                let clash = groups.add(&o.group, &o.rust_name, &client, &mut items);
+                if let Some(name) = clash {
+                    cx.diags.error(
+                        &format!("{at}/x-speakeasy-group"),
+                        format!("in the `{tag}` tag, `{name}` names both a group and an operation"),
                     );
                     continue;
                 }
@@ -65,7 +77,7 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         }
         // A tag whose operations are all hidden (`x-speakeasy-ignore`) emits nothing.
         if !operations.is_empty() {
-            out_tags.push(Tag { name: tag.clone(), client, module, description, operations });
+            out_tags.push(Tag { name: tag.clone(), client, module, description, operations, groups: groups.list });
         }
     }
     let api = Api {
@@ -79,6 +91,53 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         types: std::mem::take(&mut cx.types),
     };
     cx.diags.finish(api)
+}
+
+/// `x-speakeasy-group` as accessor names below the tag's sub-client: split at dots, a leading
+/// segment naming the tag itself dropped (`chat` in tag `Chat` is the tag's own sub-client).
+fn group_path(value: Option<&Value>, module: &str) -> Vec<String> {
+    let Some(group) = value.and_then(Value::as_str) else { return Vec::new() };
+    let mut path: Vec<String> =
+        group.split('.').filter(|s| !s.trim().is_empty()).map(|s| sanitize(s, Case::Module)).collect();
+    if path.first().map(String::as_str) == Some(module) {
+        path.remove(0);
+    }
+    path
+}
+
+/// The groups of one tag and the names taken on each sub-client (its groups' accessors and
+/// its methods).
+#[derive(Default)]
+struct Groups {
+    list: Vec<Group>,
+    /// Per sub-client (by group path; the tag's own is the empty path): accessor names, and
+    /// method names.
+    accessors: BTreeMap<Vec<String>, BTreeSet<String>>,
+    methods: BTreeMap<Vec<String>, BTreeSet<String>>,
+}
+
+impl Groups {
+    /// Adds method `method` in group `path` (creating the groups on the way, their client
+    /// types named in `items`); returns a name that would be both a group and a method.
+    fn add(&mut self, path: &[String], method: &str, tag_client: &str, items: &mut Scope) -> Option<String> {
+        for depth in 0..path.len() {
+            let (parent, accessor) = (&path[..depth], &path[depth]);
+            if self.methods.get(parent).is_some_and(|m| m.contains(accessor)) {
+                return Some(accessor.clone());
+            }
+            if self.accessors.entry(parent.to_vec()).or_default().insert(accessor.clone()) {
+                let here = &path[..=depth];
+                let pascal: String = here.iter().map(|s| sanitize(s, Case::Pascal)).collect();
+                let client = items.unique(&format!("{tag_client}{pascal}"), Case::Pascal);
+                self.list.push(Group { path: here.to_vec(), client });
+            }
+        }
+        if self.accessors.get(path).is_some_and(|a| a.contains(method)) {
+            return Some(method.to_owned());
+        }
+        self.methods.entry(path.to_vec()).or_default().insert(method.to_owned());
+        None
+    }
 }
 
 /// Methods of the runtime's `Client` (public and crate-private): a tag accessor must not be
@@ -171,6 +230,7 @@ impl<'a> Lowerer<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
+            group: Vec::new(),
             needs_auth,
             params,
             body,
@@ -987,5 +1047,120 @@ mod tests {
         assert_eq!(params, [("id", &string), ("mode", &int)]);
         // The overridden enum was never lowered, so no unused model is generated.
         assert!(api.types.is_empty(), "{:?}", api.types.keys());
+    }
+
+    fn doc_with(paths: serde_json::Value) -> serde_json::Value {
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+    }
+
+    fn op(id: &str, group: Option<&str>) -> serde_json::Value {
+        let mut o = json!({"tags": ["Chat"], "operationId": id, "responses": {"204": {"description": "ok"}}});
+        if let Some(g) = group {
+            o["x-speakeasy-group"] = json!(g);
+        }
+        o
+    }
+
+    #[test]
+    fn speakeasy_groups_nest_below_the_tag_and_a_group_naming_the_tag_is_the_tag() {
+        let doc = doc_with(json!({
+            "/a": {"get": op("send", Some("chat"))},
+            "/b": {"get": op("create", Some("chat.completions"))},
+            "/c": {"get": op("cancel", Some("completions.batches"))},
+            "/d": {"get": op("plain", None)},
+        }));
+        let api = crate::lower_value(doc, &["Chat".to_owned()], "t.yaml").unwrap();
+        let tag = &api.tags[0];
+        let placed: Vec<(&str, Vec<&str>)> = tag
+            .operations
+            .iter()
+            .map(|o| (o.rust_name.as_str(), o.group.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("send", vec![]),
+                ("create", vec!["completions"]),
+                ("cancel", vec!["completions", "batches"]),
+                ("plain", vec![]),
+            ]
+        );
+        let groups: Vec<(Vec<&str>, &str)> =
+            tag.groups.iter().map(|g| (g.path.iter().map(String::as_str).collect(), g.client.as_str())).collect();
+        assert_eq!(
+            groups,
+            [(vec!["completions"], "ChatCompletions"), (vec!["completions", "batches"], "ChatCompletionsBatches")]
+        );
+    }
+
+    #[test]
+    fn a_group_named_like_an_operation_of_the_same_sub_client_is_a_located_error() {
+        let doc = doc_with(json!({
+            "/a": {"get": op("completions", None)},
+            "/b": {"get": op("create", Some("completions"))},
+        }));
+        let err = crate::lower_value(doc, &["Chat".to_owned()], "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("/paths/~1b/get/x-speakeasy-group"), "{err}");
+        assert!(err.contains("`completions` names both a group and an operation"), "{err}");
+    }
+
+    #[test]
+    fn parameters_keep_style_explode_and_booleans_carried_as_text_become_bool() {
+        let doc = doc_with(json!({"/items/{id}": {"get": {
+            "tags": ["T"], "operationId": "list",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "style": "label", "schema": {"type": "string"}},
+                {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "ids", "in": "query", "style": "pipeDelimited", "explode": false,
+                 "schema": {"type": "array", "items": {"type": "integer"}}},
+                {"name": "flag", "in": "query", "schema": {"type": "string", "x-openrouter-type": "boolean"}},
+                {"name": "keep", "in": "query", "required": true,
+                 "schema": {"anyOf": [{"type": "string", "enum": ["true", "false"]}, {"type": "boolean"}]}},
+                {"name": "X-Mode", "in": "header", "example": "fast", "schema": {"type": "string"}},
+            ],
+            "responses": {"204": {"description": "ok"}}
+        }}}));
+        let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
+        use crate::ir::{ParamStyle::*, Primitive::Bool, TypeRef};
+        let params: Vec<(&str, crate::ir::ParamStyle, bool)> =
+            api.tags[0].operations[0].params.iter().map(|p| (p.wire_name.as_str(), p.style, p.explode)).collect();
+        assert_eq!(
+            params,
+            [
+                ("id", Label, false),
+                ("tags", Form, true),
+                ("ids", PipeDelimited, false),
+                ("flag", Form, true),
+                ("keep", Form, true),
+                ("X-Mode", Simple, false)
+            ]
+        );
+        let ps = &api.tags[0].operations[0].params;
+        assert_eq!(ps[3].ty, TypeRef::Primitive(Bool));
+        assert_eq!(ps[4].ty, TypeRef::Primitive(Bool));
+        assert_eq!(ps[5].example, Some(json!("fast")));
+        // The boolean union was never lowered as a model.
+        assert!(api.types.is_empty(), "{:?}", api.types.keys());
+    }
+
+    #[test]
+    fn deep_object_on_a_scalar_is_a_located_error() {
+        let doc = doc_with(json!({"/items": {"get": {
+            "tags": ["T"], "operationId": "list",
+            "parameters": [{"name": "q", "in": "query", "style": "deepObject", "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "ok"}}
+        }}}));
+        let err = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("/paths/~1items/get/parameters/0"), "{err}");
+        assert!(err.contains("deepObject"), "{err}");
+    }
+
+    #[test]
+    fn every_error_status_of_the_2026_document_has_a_reason_phrase_variant() {
+        // 400 to 529 as the 2026-08-22 revision documents them.
+        for code in [400, 401, 402, 403, 404, 408, 409, 410, 413, 422, 429, 500, 502, 503, 524, 529] {
+            let name = super::status_variant(crate::ir::StatusMatch::Code(code));
+            assert!(!name.starts_with("Status"), "{code} has no reason phrase: {name}");
+        }
     }
 }

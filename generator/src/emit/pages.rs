@@ -23,6 +23,8 @@ pub fn cell(text: Option<&str>) -> String {
 pub struct OperationView {
     /// Method name.
     pub name: String,
+    /// How it is called: `client.chat().send` (with any `x-speakeasy-group` accessors).
+    pub call: String,
     /// `POST /auth/keys`.
     pub http: String,
     /// Summary, escaped.
@@ -152,6 +154,7 @@ pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView
             }
             Some(OperationView {
                 name: op.rust_name.clone(),
+                call: super::usage::call_chain(tag, op),
                 http: format!("{} {}", op.method, op.path),
                 summary: cell(op.summary.as_deref().or(Some(&op.id))),
                 description: op.description.as_deref().map(|d| doc_text(d.trim())).unwrap_or_default(),

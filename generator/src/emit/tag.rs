@@ -25,9 +25,45 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
     }
     let module_docs = inner_docs(&module_docs);
     let defined: Vec<&Operation> = tag.operations.iter().filter(|o| o.home == tag.module).collect();
-    let sp =
-        Spelling::in_crate(std::iter::once(tag.client.as_str()).chain(defined.iter().map(|o| o.error_name.as_str())));
-    let methods = tag.operations.iter().map(|op| operation_method(api, tag, op, &sp, validation));
+    let sp = Spelling::in_crate(
+        std::iter::once(tag.client.as_str())
+            .chain(tag.groups.iter().map(|g| g.client.as_str()))
+            .chain(defined.iter().map(|o| o.error_name.as_str())),
+    );
+    let members = |path: &[String]| {
+        let methods: Vec<TokenStream> = tag
+            .operations
+            .iter()
+            .filter(|op| op.group == path)
+            .map(|op| operation_method(api, tag, op, &sp, validation))
+            .collect();
+        let accessors = tag.groups.iter().filter(|g| g.path.len() == path.len() + 1 && g.path.starts_with(path));
+        let accessors: Vec<TokenStream> = accessors.map(|g| group_accessor(tag, g)).collect();
+        quote!(#(#accessors)* #(#methods)*)
+    };
+    let methods = members(&[]);
+    let groups = tag.groups.iter().map(|g| {
+        let name = ident(&g.client);
+        let doc = format!(
+            " The `{}` operations of the `{}` tag; get one with `client.{}().{}()`.",
+            g.path.join("."),
+            tag.name,
+            tag.module,
+            g.path.join("().")
+        );
+        let members = members(&g.path);
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #name<'c> {
+                client: &'c crate::Client,
+            }
+
+            impl<'c> #name<'c> {
+                #members
+            }
+        }
+    });
     let errors = defined.iter().map(|op| error_enum(tag, op, &sp));
     let submodules = submodules.iter().map(|(name, feature)| {
         let name = ident(name);
@@ -53,10 +89,24 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
         }
 
         impl<'c> #client<'c> {
-            #(#methods)*
+            #methods
         }
 
+        #(#groups)*
+
         #(#errors)*
+    }
+}
+
+/// The accessor of a sub-group on its parent sub-client.
+fn group_accessor(tag: &Tag, g: &Group) -> TokenStream {
+    let (accessor, client) = (ident(g.path.last().map(String::as_str).unwrap_or_default()), ident(&g.client));
+    let doc = format!(" The `{}` operations of the `{}` tag.", g.path.join("."), tag.name);
+    quote! {
+        #[doc = #doc]
+        pub fn #accessor(&self) -> #client<'c> {
+            #client { client: self.client }
+        }
     }
 }
 

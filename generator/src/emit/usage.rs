@@ -234,6 +234,12 @@ fn json_macro(v: &Value) -> Option<TokenStream> {
     Some(quote!(serde_json::json!(#tokens)))
 }
 
+/// How the operation is reached from a client: `client.chat().completions().send`.
+pub fn call_chain(tag: &Tag, op: &Operation) -> String {
+    let groups: String = op.group.iter().map(|g| format!("{g}().")).collect();
+    format!("client.{}().{groups}{}", tag.module, op.rust_name)
+}
+
 /// Where an operation's example program is written.
 pub fn example_path(tag: &Tag, op: &Operation) -> String {
     format!("examples/{}_{}.rs", tag.module, op.rust_name)
@@ -283,14 +289,16 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
     let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
-    let doc = format!(" Example: {} (`client.{}().{}`).", summary.trim_end_matches('.'), tag.module, op.rust_name);
+    let doc = format!(" Example: {} (`{}`).", summary.trim_end_matches('.'), call_chain(tag, op));
+    let groups = op.group.iter().map(|g| ident(g));
+    let call = quote!(client.#module()#(.#groups())*.#method(#(#args),*).await?);
     let result = if op.success.ty.is_some() {
         quote! {
-            let response = client.#module().#method(#(#args),*).await?;
+            let response = #call;
             println!("{response:#?}");
         }
     } else {
-        quote!(client.#module().#method(#(#args),*).await?;)
+        quote!(#call;)
     };
     // Showing a deprecated operation is still its documentation.
     let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
