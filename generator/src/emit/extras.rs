@@ -75,7 +75,9 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             name: "pkce",
             source: include_str!("../../../templates/runtime/oauth/pkce.rs"),
             feature: None,
-            needs: &[],
+            // Its docs and example call both by name (the 2026 names; a revision without
+            // operation ids names them otherwise).
+            needs: &["exchange_auth_code_for_api_key", "create_auth_code"],
         },
         ExtraModule {
             name: "login",

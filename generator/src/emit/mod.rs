@@ -100,5 +100,8 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
     if let Some(tests) = examples::tests_file(api) {
         files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
     }
+    if let Some(tests) = usage::operations_tests(api) {
+        files.push(("tests/operations.rs".to_owned(), format_file(tests, source)?));
+    }
     Ok(files)
 }

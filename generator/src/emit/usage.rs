@@ -96,7 +96,11 @@ impl Builder<'_> {
                 for f in fields {
                     let given = obj.and_then(|o| o.get(&f.wire_name));
                     let inner = |b: &mut Self, val: Option<&Value>| {
-                        let e = b.expr(&f.ty, val);
+                        let e = match val {
+                            Some(_) => b.expr(&f.ty, val),
+                            // No example: a placeholder that `validate()` accepts.
+                            None => b.placeholder_within(&f.ty, &f.constraints),
+                        };
                         if f.boxed {
                             let boxed = b.sp.prelude_item("Box");
                             quote!(#boxed::new(#e))
@@ -144,8 +148,14 @@ impl Builder<'_> {
                 }
             }
             TypeKind::Union { variants } => {
+                let Some(v) = v else {
+                    // No example: the first branch, with a value of its own.
+                    let x = variants.first()?;
+                    let (vn, e) = (ident(&x.rust_name), self.placeholder(&x.ty));
+                    self.models.insert(def.rust_name.clone());
+                    return Some(quote!(#name::#vn(#e)));
+                };
                 self.models.insert(def.rust_name.clone());
-                let v = v?;
                 for x in variants {
                     if fits(self.api, &x.ty, v) {
                         if let Some(e) = self.try_expr(&x.ty, Some(v)) {
@@ -161,6 +171,36 @@ impl Builder<'_> {
                 let t = t.clone();
                 Some(self.expr(&t, v))
             }
+        }
+    }
+
+    /// A placeholder that meets the field's constraints where the plain one would not: as
+    /// many items as `minItems` asks, a number at its lower bound.
+    fn placeholder_within(&mut self, ty: &TypeRef, c: &Constraints) -> TokenStream {
+        match ty {
+            TypeRef::Array(item) if c.min_items.unwrap_or(0) > 0 => {
+                let items: Vec<TokenStream> =
+                    (0..c.min_items.unwrap_or(0).min(16)).map(|_| self.placeholder(item)).collect();
+                quote!(vec![#(#items),*])
+            }
+            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)) => {
+                let low = match c.minimum {
+                    Some((m, exclusive)) if m > 0.0 || (m == 0.0 && exclusive) => m + if exclusive { 1.0 } else { 0.0 },
+                    _ => return self.placeholder(ty),
+                };
+                if matches!(p, Primitive::I32 | Primitive::I64) {
+                    let lit = Literal::i64_unsuffixed(low.ceil() as i64);
+                    quote!(#lit)
+                } else {
+                    let lit = Literal::f64_unsuffixed(low);
+                    quote!(#lit)
+                }
+            }
+            TypeRef::Primitive(Primitive::String) if c.min_length.unwrap_or(0) > "example".len() => {
+                let text = "x".repeat(c.min_length.unwrap_or(0).min(4096));
+                quote!(#text.to_owned())
+            }
+            _ => self.placeholder(ty),
         }
     }
 
@@ -256,9 +296,9 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
     Some((example_path(tag, op), code))
 }
 
-/// The program's code, and the imported models that shadow a prelude name.
-fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
-    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+/// The `let`s that build an operation's arguments from the spec's examples (placeholders
+/// where it has none), and the call expression `client.tag().group().op(args).await?`.
+fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let module = ident(&tag.module);
     let method = ident(&op.rust_name);
     let mut lets = Vec::new();
@@ -276,7 +316,7 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     }
     if let Some(body) = &op.body {
         let example = body.examples.first().cloned().or_else(|| match &body.ty {
-            TypeRef::Named(id) => api.types.get(id).and_then(|d| d.example.clone()),
+            TypeRef::Named(id) => b.api.types.get(id).and_then(|d| d.example.clone()),
             _ => None,
         });
         let e = b.expr(&body.ty, example.as_ref());
@@ -284,21 +324,27 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
         lets.push(quote!(let body = #e;));
         args.push(quote!(body));
     }
+    let groups = op.group.iter().map(|g| ident(g));
+    (lets, quote!(client.#module()#(.#groups())*.#method(#(#args),*).await))
+}
+
+/// The program's code, and the imported models that shadow a prelude name.
+fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+    let (lets, call) = call(&mut b, tag, op);
     let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
     let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
     let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
     let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
     let doc = format!(" Example: {} (`{}`).", summary.trim_end_matches('.'), call_chain(tag, op));
-    let groups = op.group.iter().map(|g| ident(g));
-    let call = quote!(client.#module()#(.#groups())*.#method(#(#args),*).await?);
     let result = if op.success.ty.is_some() {
         quote! {
-            let response = #call;
+            let response = #call?;
             println!("{response:#?}");
         }
     } else {
-        quote!(#call;)
+        quote!(#call?;)
     };
     // Showing a deprecated operation is still its documentation.
     let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
@@ -324,4 +370,136 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     // A blank line after the inner doc and before `#[tokio::main]`, as a person would write.
     let code = code.replacen("\nuse ", "\n\nuse ", 1).replacen("\n#[tokio::main]", "\n\n#[tokio::main]", 1);
     Some((code, shadowing))
+}
+
+/// `tests/operations.rs` of the generated crate: per tag, one operation called end to end
+/// against a local wiremock server (the one with the fewest inputs, so the test depends least
+/// on example data): the request goes out with the documented method and path, and a success
+/// body built from the documented example (or a placeholder) decodes and encodes back to the
+/// same JSON. `None` when no tag has an operation.
+pub fn operations_tests(api: &Api) -> Option<TokenStream> {
+    let first = operations_tests_with(api, Spelling::outside(TokenStream::new(), []))?;
+    match first.1.is_empty() {
+        true => Some(first.0),
+        false => operations_tests_with(api, Spelling::outside(TokenStream::new(), first.1.iter().map(String::as_str)))
+            .map(|(t, _)| t),
+    }
+}
+
+fn operations_tests_with(api: &Api, sp: Spelling) -> Option<(TokenStream, Vec<String>)> {
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+    let mut tests = Vec::new();
+    for tag in &api.tags {
+        let inputs = |op: &&Operation| (op.body.is_some(), op.params.iter().filter(|p| p.required).count());
+        let Some(op) = tag.operations.iter().min_by_key(inputs) else { continue };
+        tests.push(operation_test(&mut b, tag, op));
+    }
+    if tests.is_empty() {
+        return None;
+    }
+    let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
+    let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
+    let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
+    let skip = skip_rustfmt();
+    let tokens = quote! {
+        //! One operation of each tag called end to end against a local server: the request
+        //! leaves with the documented method and path, and the documented success body decodes.
+        #skip
+        // Calling a deprecated operation is how it is tested.
+        #![allow(deprecated)]
+
+        #uses
+
+        #(#tests)*
+    };
+    Some((tokens, shadowing))
+}
+
+fn operation_test(b: &mut Builder, tag: &Tag, op: &Operation) -> TokenStream {
+    let name = ident(&format!("{}_{}_end_to_end", tag.module, op.rust_name));
+    let doc = format!(" `{}` (`{} {}`) against a local server.", call_chain(tag, op), op.method, op.path);
+    let (lets, call) = call(b, tag, op);
+    let status = Literal::u16_unsuffixed(match op.success.status {
+        StatusMatch::Code(c) => c,
+        _ => 200,
+    });
+    // Path parameters match any one segment: their encoding is the runtime's business.
+    let mut pattern = String::from("^");
+    for (i, piece) in op.path.split('{').enumerate() {
+        let literal = match (i, piece.split_once('}')) {
+            (0, _) | (_, None) => piece,
+            (_, Some((_, rest))) => {
+                pattern.push_str("[^/]+");
+                rest
+            }
+        };
+        pattern.push_str(&regex_escape(literal));
+    }
+    pattern.push('$');
+    let method = op.method.as_str();
+    let (expected, respond, check) = match (&op.success.ty, op.success.kind) {
+        (Some(ty), BodyKind::Json) => {
+            if let Some(id) = ty.named() {
+                b.models.insert(id.to_owned());
+            }
+            let t = b.sp.ty(ty);
+            let e = b.expr(ty, op.success.examples.first());
+            (
+                quote!(let expected: #t = #e;),
+                quote!(.set_body_json(&expected)),
+                quote! {
+                    let (got, wanted) = (serde_json::to_value(&response)?, serde_json::to_value(&expected)?);
+                    assert_eq!(got, wanted);
+                },
+            )
+        }
+        (Some(_), BodyKind::Text) => (
+            quote!(let expected = "example text";),
+            quote!(.set_body_string(expected)),
+            quote!(assert_eq!(response, expected);),
+        ),
+        (Some(_), _) => (
+            quote!(let expected = b"example bytes".to_vec();),
+            quote!(.set_body_bytes(expected.clone())),
+            quote!(assert_eq!(response, expected);),
+        ),
+        (None, _) => (quote!(), quote!(), quote!(let () = response;)),
+    };
+    let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
+    quote! {
+        #[doc = #doc]
+        #[tokio::test]
+        async fn #name() -> #result_ty<(), #boxed<dyn std::error::Error>> {
+            let server = wiremock::MockServer::start().await;
+            #expected
+            wiremock::Mock::given(wiremock::matchers::method(#method))
+                .and(wiremock::matchers::path_regex(#pattern))
+                .respond_with(wiremock::ResponseTemplate::new(#status) #respond)
+                .expect(1)
+                .mount(&server)
+                .await;
+            let client = openrouter::Client::builder()
+                .api_key("test-key")
+                .base_url(server.uri())
+                .no_retry()
+                .build()?;
+            #(#lets)*
+            // The error is shown, not returned: the server's own check would hide it.
+            let response = #call.unwrap_or_else(|e| panic!("the call failed: {e}"));
+            #check
+            Ok(())
+        }
+    }
+}
+
+/// `s` matched literally in a regular expression.
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

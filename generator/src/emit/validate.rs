@@ -96,17 +96,24 @@ impl Validation {
                 quote!(#(#checks)* Ok(()))
             }
             TypeKind::Union { variants } => {
-                let arms: Vec<TokenStream> = variants
+                let arms: Vec<(TokenStream, TokenStream)> = variants
                     .iter()
                     .filter_map(|v| {
                         let vn = ident(&v.rust_name);
                         let inner = self.nested(api, &v.ty, quote!(value), quote!(""))?;
-                        Some(quote!(Self::#vn(value) => { #inner }))
+                        Some((quote!(Self::#vn(value)), inner))
                     })
                     .collect();
                 if arms.is_empty() {
                     quote!(Ok(()))
+                } else if let [(pattern, inner)] = arms.as_slice() {
+                    // One branch to check: `if let`, as clippy asks.
+                    quote! {
+                        if let #pattern = self { #inner }
+                        Ok(())
+                    }
                 } else {
+                    let arms = arms.iter().map(|(pattern, inner)| quote!(#pattern => { #inner }));
                     quote! {
                         match self {
                             #(#arms)*
@@ -124,7 +131,12 @@ impl Validation {
             t.rust_name
         );
         let (result, string) = (sp.prelude_item("Result"), sp.prelude_item("String"));
+        // Checking a deprecated field is the crate's own business: no warning.
+        let deprecated_fields =
+            matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated));
+        let allow = deprecated_fields.then(|| quote!(#[allow(deprecated)]));
         Some(quote! {
+            #allow
             impl #name {
                 #[doc = #doc]
                 ///
