@@ -42,9 +42,7 @@ pub mod decode {
 }
 
 /// Percent-encodes a path parameter so it stays one path segment.
-// Only specs with path parameters call it.
-#[allow(dead_code)]
-pub(crate) fn encode_path(value: &str) -> String {
+fn encode_path(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -54,6 +52,101 @@ pub(crate) fn encode_path(value: &str) -> String {
         }
     }
     out
+}
+
+/// How a parameter value is written: OpenAPI's `style`, chosen per parameter by
+/// the generated code (with `explode`).
+// A spec uses only some of the styles.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// Query: `name=a&name=b` (exploded) or `name=a,b`.
+    Form,
+    /// Query: `name=a%20b`.
+    SpaceDelimited,
+    /// Query: `name=a|b`.
+    PipeDelimited,
+    /// Query: `name[key]=value`.
+    DeepObject,
+    /// Path and header: `a,b`; objects `k,v` or, exploded, `k=v`.
+    Simple,
+    /// Path: `.a.b` (exploded) or `.a,b`.
+    Label,
+    /// Path: `;name=a;name=b` (exploded) or `;name=a,b`.
+    Matrix,
+}
+
+/// Parameter values by their wire form: a value is serialized with serde (so
+/// an enum is written as its wire value, whatever its Rust name), then laid out
+/// as its style says.
+// Only specs with parameters of some kind call each function.
+#[allow(dead_code)]
+mod param {
+    use super::Style;
+    use serde_json::Value;
+
+    /// The text of a scalar: strings as they are, numbers and booleans as JSON
+    /// writes them; a list or object nested where the style has no form for it
+    /// is written as compact JSON.
+    pub(crate) fn scalar(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The query pairs of one parameter; `null` sends nothing.
+    pub(crate) fn query_pairs(name: &str, v: &Value, style: Style, explode: bool) -> Vec<(String, String)> {
+        let one = |value: String| vec![(name.to_owned(), value)];
+        match v {
+            Value::Null => Vec::new(),
+            Value::Array(items) => {
+                let texts = items.iter().map(scalar);
+                match style {
+                    Style::SpaceDelimited if !explode => one(texts.collect::<Vec<_>>().join(" ")),
+                    Style::PipeDelimited if !explode => one(texts.collect::<Vec<_>>().join("|")),
+                    _ if explode => texts.map(|t| (name.to_owned(), t)).collect(),
+                    _ => one(texts.collect::<Vec<_>>().join(",")),
+                }
+            }
+            Value::Object(fields) => match style {
+                Style::DeepObject => fields.iter().map(|(k, x)| (format!("{name}[{k}]"), scalar(x))).collect(),
+                _ if explode => fields.iter().map(|(k, x)| (k.clone(), scalar(x))).collect(),
+                _ => one(fields.iter().flat_map(|(k, x)| [k.clone(), scalar(x)]).collect::<Vec<_>>().join(",")),
+            },
+            scalar_value => one(scalar(scalar_value)),
+        }
+    }
+
+    /// A path or header value: simple, label or matrix style, each piece
+    /// passed through `encode` (separators are not).
+    pub(crate) fn text(name: &str, v: &Value, style: Style, explode: bool, encode: fn(&str) -> String) -> String {
+        let pieces: Vec<(Option<String>, String)> = match v {
+            Value::Array(items) => items.iter().map(|x| (None, encode(&scalar(x)))).collect(),
+            Value::Object(fields) => fields.iter().map(|(k, x)| (Some(encode(k)), encode(&scalar(x)))).collect(),
+            other => vec![(None, encode(&scalar(other)))],
+        };
+        let is_object = v.is_object();
+        // Exploded objects are `k=v` pieces; otherwise keys and values alternate.
+        let flat: Vec<String> = pieces
+            .into_iter()
+            .flat_map(|(k, x)| match (k, explode) {
+                (Some(k), true) => vec![format!("{k}={x}")],
+                (Some(k), false) => vec![k, x],
+                (None, _) => vec![x],
+            })
+            .collect();
+        let name = encode(name);
+        match style {
+            Style::Label if explode => flat.iter().map(|x| format!(".{x}")).collect(),
+            Style::Label => format!(".{}", flat.join(",")),
+            Style::Matrix if explode && is_object => flat.iter().map(|x| format!(";{x}")).collect(),
+            Style::Matrix if explode => flat.iter().map(|x| format!(";{name}={x}")).collect(),
+            Style::Matrix => format!(";{name}={}", flat.join(",")),
+            _ => flat.join(","),
+        }
+    }
 }
 
 /// One API call, returned by each operation method: set per-request options,
@@ -129,6 +222,68 @@ impl<'c, T, E> Request<'c, T, E> {
     /// Sets a header parameter of the operation.
     pub fn header_param(self, name: &str, value: impl AsRef<str>) -> Self {
         self.header(name, value)
+    }
+
+    /// The value of parameter `name` as JSON, or why it cannot be.
+    fn param_json<V: Serialize + ?Sized>(name: &str, value: &V) -> Result<serde_json::Value, String> {
+        serde_json::to_value(value)
+            .map_err(|e| format!("parameter `{name}` cannot be serialized: {e}"))
+    }
+
+    /// Adds query parameter `name`, laid out as `style` and `explode` say.
+    // Only specs with query parameters call it.
+    #[allow(dead_code)]
+    pub(crate) fn query_param<V: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        match Self::param_json(name, value) {
+            Ok(v) => {
+                self.query
+                    .extend(param::query_pairs(name, &v, style, explode));
+                self
+            }
+            Err(message) => self.invalid(message),
+        }
+    }
+
+    /// Sets header parameter `name` (simple style).
+    // Only specs with header parameters call it.
+    #[allow(dead_code)]
+    pub(crate) fn header_value<V: Serialize + ?Sized>(self, name: &str, value: &V, explode: bool) -> Self {
+        match Self::param_json(name, value) {
+            Ok(serde_json::Value::Null) => self,
+            Ok(v) => {
+                let text = param::text(name, &v, Style::Simple, explode, str::to_owned);
+                self.header(name, text)
+            }
+            Err(message) => self.invalid(message),
+        }
+    }
+
+    /// Puts path parameter `name` in place of `{name}` in the path,
+    /// percent-encoded, laid out as `style` and `explode` say.
+    // Only specs with path parameters call it.
+    #[allow(dead_code)]
+    pub(crate) fn path_param<V: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        match Self::param_json(name, value) {
+            Ok(v) => {
+                let text = param::text(name, &v, style, explode, encode_path);
+                let placeholder = format!("{{{name}}}");
+                self.path = Cow::Owned(self.path.replace(&placeholder, &text));
+                self
+            }
+            Err(message) => self.invalid(message),
+        }
     }
 
     /// Sets a header on this request only, replacing a client default of the

@@ -2,6 +2,7 @@
 //! the names the reference SDK uses, and generate an OAuth crate that compiles without
 //! warnings and passes its generated example round-trips plus a few decoding checks.
 
+mod common;
 mod upstream_docs;
 
 use generator::ir::{Api, BodyKind, Primitive, StatusMatch, TypeKind, TypeRef};
@@ -167,25 +168,7 @@ fn generate_and_test(file: &str) {
     // A fixed folder under cargo's scratch space for tests: files are rewritten only when
     // they change, so a second run finds everything fresh and builds nothing.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("upstream-{}", file.trim_end_matches(".yaml")));
-    let workspace_manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-    // The workspace's profile settings too: a different profile would rebuild every dependency.
-    let profiles = workspace_manifest.find("[profile").map(|i| &workspace_manifest[i..]).unwrap_or("");
-    let mut wanted: Vec<(String, String)> = files
-        .iter()
-        .map(|f| {
-            let mut contents = f.contents.clone();
-            if f.path == "Cargo.toml" {
-                // Its own workspace, so it does not join ours.
-                contents.push_str("\n[workspace]\n\n");
-                contents.push_str(profiles);
-            }
-            (f.path.clone(), contents)
-        })
-        .collect();
-    wanted.push(("tests/upstream_checks.rs".into(), extra_tests(file).into()));
-    // Our lock file pins the versions the target dir already holds.
-    wanted.push(("Cargo.lock".into(), std::fs::read_to_string(root().join("Cargo.lock")).unwrap()));
-    sync_folder(&dir, &wanted);
+    common::sync_crate(&dir, &files, &[("tests/upstream_checks.rs", extra_tests(file))]);
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
@@ -215,32 +198,6 @@ fn generate_and_test(file: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{file}: the examples do not compile\n{stderr}");
     assert!(!stderr.lines().any(|l| l.starts_with("warning")), "{file}: the examples build with warnings\n{stderr}");
-}
-
-/// Makes `dir` hold exactly `files` (path, contents), touching only files that differ.
-fn sync_folder(dir: &Path, files: &[(String, String)]) {
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, base, out);
-            } else if let Ok(rel) = path.strip_prefix(base) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut on_disk = Vec::new();
-    walk(dir, dir, &mut on_disk);
-    for stale in on_disk.iter().filter(|p| !files.iter().any(|(f, _)| f == *p)) {
-        std::fs::remove_file(dir.join(stale)).unwrap();
-    }
-    for (path, contents) in files {
-        let target = dir.join(path);
-        if std::fs::read_to_string(&target).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(&target, contents).unwrap();
-        }
-    }
 }
 
 #[test]
