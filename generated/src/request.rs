@@ -110,11 +110,15 @@ mod param {
                     _ => one(texts.collect::<Vec<_>>().join(",")),
                 }
             }
-            Value::Object(fields) => match style {
-                Style::DeepObject => fields.iter().map(|(k, x)| (format!("{name}[{k}]"), scalar(x))).collect(),
-                _ if explode => fields.iter().map(|(k, x)| (k.clone(), scalar(x))).collect(),
-                _ => one(fields.iter().flat_map(|(k, x)| [k.clone(), scalar(x)]).collect::<Vec<_>>().join(",")),
-            },
+            Value::Object(fields) => {
+                // A field without a value is left out, as if absent.
+                let fields = fields.iter().filter(|(_, x)| !x.is_null());
+                match style {
+                    Style::DeepObject => fields.map(|(k, x)| (format!("{name}[{k}]"), scalar(x))).collect(),
+                    _ if explode => fields.map(|(k, x)| (k.clone(), scalar(x))).collect(),
+                    _ => one(fields.flat_map(|(k, x)| [k.clone(), scalar(x)]).collect::<Vec<_>>().join(",")),
+                }
+            }
             scalar_value => one(scalar(scalar_value)),
         }
     }
@@ -124,7 +128,11 @@ mod param {
     pub(crate) fn text(name: &str, v: &Value, style: Style, explode: bool, encode: fn(&str) -> String) -> String {
         let pieces: Vec<(Option<String>, String)> = match v {
             Value::Array(items) => items.iter().map(|x| (None, encode(&scalar(x)))).collect(),
-            Value::Object(fields) => fields.iter().map(|(k, x)| (Some(encode(k)), encode(&scalar(x)))).collect(),
+            Value::Object(fields) => fields
+                .iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (Some(encode(k)), encode(&scalar(x))))
+                .collect(),
             other => vec![(None, encode(&scalar(other)))],
         };
         let is_object = v.is_object();
