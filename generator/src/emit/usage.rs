@@ -138,7 +138,7 @@ impl Builder<'_> {
                     },
                 }
             }
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, .. } => {
                 self.models.insert(def.rust_name.clone());
                 let v = v?;
                 for x in variants {

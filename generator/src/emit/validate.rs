@@ -95,7 +95,7 @@ impl Validation {
                 }
                 quote!(#(#checks)* Ok(()))
             }
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, .. } => {
                 let arms: Vec<TokenStream> = variants
                     .iter()
                     .filter_map(|v| {
@@ -124,7 +124,11 @@ impl Validation {
             t.rust_name
         );
         let (result, string) = (sp.prelude_item("Result"), sp.prelude_item("String"));
+        // Checking a deprecated field is still the crate's job: no warning for it.
+        let deprecated = matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated));
+        let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
         Some(quote! {
+            #allow
             impl #name {
                 #[doc = #doc]
                 ///
