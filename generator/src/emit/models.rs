@@ -80,6 +80,22 @@ fn type_def(t: &TypeDef, sp: &Spelling) -> TokenStream {
     }
 }
 
+/// `Display` of a union, as a query or header parameter carries it: a string as it is,
+/// anything else as JSON.
+fn union_display(name: &Ident) -> TokenStream {
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match serde_json::to_value(self) {
+                    Ok(serde_json::Value::String(s)) => f.write_str(&s),
+                    Ok(other) => write!(f, "{other}"),
+                    Err(_) => Err(std::fmt::Error),
+                }
+            }
+        }
+    }
+}
+
 fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spelling) -> TokenStream {
     let vs = variants.iter().map(|v| {
         let vn = ident(&v.rust_name);
@@ -88,6 +104,7 @@ fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spe
         quote!(#[doc = #d] #vn(#ty),)
     });
     let other = ident(UNION_FALLBACK);
+    let display = union_display(name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -97,6 +114,8 @@ fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spe
             /// A value that matches none of the variants above.
             #other(serde_json::Value),
         }
+
+        #display
     }
 }
 
@@ -132,6 +151,7 @@ fn tagged_union_def(
         })
     });
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let display = union_display(name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +179,8 @@ fn tagged_union_def(
                 }
             }
         }
+
+        #display
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::tokens::{ident, Spelling};
 use crate::ir::*;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,17 +96,21 @@ impl Validation {
                 quote!(#(#checks)* Ok(()))
             }
             TypeKind::Union { variants, .. } => {
-                let arms: Vec<TokenStream> = variants
+                let arms: Vec<(Ident, TokenStream)> = variants
                     .iter()
-                    .filter_map(|v| {
-                        let vn = ident(&v.rust_name);
-                        let inner = self.nested(api, &v.ty, quote!(value), quote!(""))?;
-                        Some(quote!(Self::#vn(value) => { #inner }))
-                    })
+                    .filter_map(|v| Some((ident(&v.rust_name), self.nested(api, &v.ty, quote!(value), quote!(""))?)))
                     .collect();
-                if arms.is_empty() {
+                if let [(vn, inner)] = arms.as_slice() {
+                    quote! {
+                        if let Self::#vn(value) = self {
+                            #inner
+                        }
+                        Ok(())
+                    }
+                } else if arms.is_empty() {
                     quote!(Ok(()))
                 } else {
+                    let arms = arms.iter().map(|(vn, inner)| quote!(Self::#vn(value) => { #inner }));
                     quote! {
                         match self {
                             #(#arms)*
@@ -293,7 +297,9 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
             if let Some(n) = c.min_items {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must have at least {}", count(n, "item")), len.clone());
-                out.push(quote!(if #len < #lit { #err }));
+                // At least one item reads as "not empty" (clippy's `len_zero`).
+                let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
+                out.push(quote!(if #test { #err }));
             }
             if let Some(n) = c.max_items {
                 let lit = Literal::usize_unsuffixed(n);
