@@ -413,10 +413,13 @@ pub enum TypeKind {
         /// Known values, in spec order.
         variants: Vec<Variant>,
     },
-    /// A union (`oneOf`/`anyOf`), tried in order.
+    /// A union (`oneOf`/`anyOf`): chosen by the discriminator property when there is one,
+    /// else tried in order.
     Union {
         /// One variant per branch.
         variants: Vec<UnionVariant>,
+        /// The wire name of the property whose value names the variant (`type`).
+        discriminator: Option<String>,
     },
     /// Another name for a type.
     Alias(TypeRef),
@@ -487,6 +490,8 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// Its payload.
     pub ty: TypeRef,
+    /// The discriminator values that select it (empty when the union has none).
+    pub tags: Vec<String>,
 }
 
 impl TypeKind {
@@ -495,7 +500,7 @@ impl TypeKind {
     pub fn type_refs(&self) -> Vec<&TypeRef> {
         match self {
             TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
-            TypeKind::Union { variants } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             TypeKind::Alias(t) => vec![t],
             TypeKind::Enum { .. } => Vec::new(),
         }
@@ -539,9 +544,11 @@ pub fn name_table(api: &Api) -> String {
                     let _ = writeln!(out, "  value {} → {}", v.wire, v.rust_name);
                 }
             }
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, discriminator } => {
                 for v in variants {
-                    let _ = writeln!(out, "  variant {}", v.rust_name);
+                    let tag =
+                        discriminator.as_ref().map(|d| format!(" ({d}: {})", v.tags.join(" | "))).unwrap_or_default();
+                    let _ = writeln!(out, "  variant {}{tag}", v.rust_name);
                 }
             }
             TypeKind::Alias(_) => {}

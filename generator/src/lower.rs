@@ -639,9 +639,19 @@ impl<'a> Lowerer<'a> {
     fn inline(&mut self, s: &Schema, hint: &str, at: &str) -> (TypeRef, bool) {
         let nullable = s.schema_data.nullable;
         if let SchemaKind::AllOf { all_of } = &s.schema_kind {
-            if let [only] = all_of.as_slice() {
-                let (ty, inner_nullable) = self.schema_type(only, hint, &format!("{at}/allOf/0"));
-                return (ty, nullable || inner_nullable);
+            // One branch with a type, the others annotating it (description, example, `null`,
+            // an enum or `required` narrowing it): that branch is the type.
+            let notes_nullable =
+                all_of.iter().any(|b| matches!(b, ReferenceOr::Item(b) if annotates(b) && b.schema_data.nullable));
+            if let [(i, only)] = structural(all_of).as_slice() {
+                let (ty, inner_nullable) = self.schema_type(only, hint, &format!("{at}/allOf/{i}"));
+                return (ty, nullable || notes_nullable || inner_nullable);
+            }
+            // Branches of one scalar type, each constraining it: that type (the server checks
+            // the constraints).
+            if let Some(first) = self.one_scalar(all_of) {
+                let (ty, inner_nullable) = self.inline(first, hint, at);
+                return (ty, nullable || notes_nullable || inner_nullable);
             }
         }
         if let Some(p) = primitive(s) {
@@ -741,7 +751,14 @@ impl<'a> Lowerer<'a> {
                 // `Other` is the emitter's catch-all variant.
                 let mut names = Scope::with_reserved(&[UNION_FALLBACK]);
                 let mut variants = Vec::new();
-                for (i, b) in branches.iter().enumerate() {
+                // A `null` or annotation-only branch is no variant: `null` is the field's business.
+                let branches: Vec<(usize, &ReferenceOr<Schema>)> = branches
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| !matches!(b, ReferenceOr::Item(s) if annotates(s)))
+                    .collect();
+                let tags = self.discriminator(s, &branches);
+                for (n, (i, b)) in branches.into_iter().enumerate() {
                     let label = match b {
                         ReferenceOr::Reference { reference } => {
                             reference.rsplit('/').next().unwrap_or("Variant").to_owned()
@@ -750,11 +767,15 @@ impl<'a> Lowerer<'a> {
                     };
                     let rust_name = names.unique(&label, Case::Pascal);
                     let (ty, _) = self.schema_type(b, &format!("{id}{rust_name}"), &format!("{at}/{key}/{i}"));
-                    variants.push(UnionVariant { rust_name, ty });
+                    let tags = tags.as_ref().map(|(_, t)| t[n].clone()).unwrap_or_default();
+                    variants.push(UnionVariant { rust_name, ty, tags });
                 }
-                Some(TypeKind::Union { variants })
+                if tags.is_none() {
+                    order_for_untagged(&mut variants, &self.types);
+                }
+                Some(TypeKind::Union { variants, discriminator: tags.map(|(p, _)| p) })
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(all_of, id, at),
+            SchemaKind::AllOf { all_of } if structural(all_of).len() > 1 => self.merge_all_of(all_of, id, at),
             SchemaKind::Not { .. } => {
                 self.diags.error(at, "`not` schemas are not supported");
                 None
@@ -763,36 +784,210 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `allOf` of objects: one struct with every branch's properties.
+    /// `allOf` of objects: one struct with every branch's properties (a later branch's
+    /// definition of a property replaces an earlier one) and every branch's `required`.
+    /// Branches of one scalar type constraining it further are that type.
     fn merge_all_of(&mut self, all_of: &[ReferenceOr<Schema>], id: &str, at: &str) -> Option<TypeKind> {
+        if self.one_scalar(all_of).is_some() {
+            // Not a named type: `inline` spells it.
+            return None;
+        }
         let mut merged = openapiv3::ObjectType::default();
         for (i, branch) in all_of.iter().enumerate() {
-            let schema = match branch {
-                ReferenceOr::Item(s) => Some(s),
-                ReferenceOr::Reference { reference } => {
-                    let name = self.local_ref(reference, "schemas", &format!("{at}/allOf/{i}"))?;
-                    match self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
-                        Some(ReferenceOr::Item(s)) => Some(s),
-                        _ => None,
-                    }
-                }
-            };
-            match schema.map(|s| &s.schema_kind) {
-                Some(SchemaKind::Type(Type::Object(o))) => {
-                    for (k, v) in &o.properties {
-                        merged.properties.insert(k.clone(), v.clone());
-                    }
-                    merged.required.extend(o.required.iter().cloned());
-                }
-                _ => {
-                    self.diags
-                        .error(&format!("{at}/allOf/{i}"), "`allOf` is supported only when every branch is an object");
-                    return None;
-                }
+            let at = format!("{at}/allOf/{i}");
+            let schema = self.follow(branch, &at, 0)?;
+            if !self.object_parts(schema, &at, &mut merged, 0) {
+                return None;
             }
         }
         let schema = Schema { schema_data: Default::default(), schema_kind: SchemaKind::Type(Type::Object(merged)) };
         self.type_kind(&schema, id, at)
+    }
+
+    /// The first branch of an `allOf` whose typed branches all have one scalar type.
+    fn one_scalar<'b>(&self, all_of: &'b [ReferenceOr<Schema>]) -> Option<&'b Schema>
+    where
+        'a: 'b,
+    {
+        let typed: Vec<&Schema> =
+            all_of.iter().filter_map(|b| self.follow_quiet(b)).filter(|s| !annotates(s)).collect();
+        let kind = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(t @ (Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_))) => {
+                Some(std::mem::discriminant(t))
+            }
+            _ => None,
+        };
+        let first = *typed.first()?;
+        let k = kind(first)?;
+        typed.iter().all(|s| kind(s) == Some(k)).then_some(first)
+    }
+
+    /// The property that tells a union's branches apart and the values selecting each branch:
+    /// the declared `discriminator` (its `mapping`, else the component names), or else a
+    /// property every branch has with one fixed string value (`type: {const: text}`), distinct
+    /// across branches. `None` when the branches cannot be told apart that way.
+    fn discriminator(
+        &self,
+        s: &Schema,
+        branches: &[(usize, &ReferenceOr<Schema>)],
+    ) -> Option<(String, Vec<Vec<String>>)> {
+        if branches.is_empty() {
+            return None;
+        }
+        if let Some(d) = &s.schema_data.discriminator {
+            let tags: Vec<Vec<String>> = branches
+                .iter()
+                .map(|(_, b)| match b {
+                    ReferenceOr::Reference { reference } => {
+                        let mapped: Vec<String> =
+                            d.mapping.iter().filter(|(_, r)| *r == reference).map(|(k, _)| k.clone()).collect();
+                        match mapped.is_empty() {
+                            true => self
+                                .fixed_value(b, &d.property_name)
+                                .map(|v| vec![v])
+                                .unwrap_or_else(|| vec![component_ref(reference).map(|(_, n)| n).unwrap_or_default()]),
+                            false => mapped,
+                        }
+                    }
+                    ReferenceOr::Item(_) => self.fixed_value(b, &d.property_name).into_iter().collect(),
+                })
+                .collect();
+            if tags.iter().all(|t| !t.is_empty()) {
+                return Some((d.property_name.clone(), tags));
+            }
+        }
+        let first = self.follow_quiet(branches[0].1)?;
+        let mut candidates: Vec<String> = self.properties(first).into_keys().collect();
+        // `type` is the usual name; try it first.
+        candidates.sort_by_key(|c| c != "type");
+        candidates.into_iter().find_map(|p| {
+            let values: Vec<String> = branches.iter().map(|(_, b)| self.fixed_value(b, &p)).collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| (p, values.into_iter().map(|v| vec![v]).collect()))
+        })
+    }
+
+    /// The one string value the object behind `branch` allows for `property`, if fixed.
+    fn fixed_value(&self, branch: &ReferenceOr<Schema>, property: &str) -> Option<String> {
+        let s = self.follow_quiet(branch)?;
+        let p = match self.properties(s).get(property).copied()? {
+            ReferenceOr::Item(p) => p.as_ref(),
+            ReferenceOr::Reference { reference } => {
+                let (_, name) = component_ref(reference)?;
+                match self.doc.components.as_ref()?.schemas.get(&name)? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        match &p.schema_kind {
+            SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => t.enumeration[0].clone(),
+            _ => None,
+        }
+    }
+
+    /// The properties an object-like schema declares (through `allOf` too), best effort.
+    fn properties<'b>(&self, s: &'b Schema) -> indexmap::IndexMap<String, &'b ReferenceOr<Box<Schema>>>
+    where
+        'a: 'b,
+    {
+        let mut out = indexmap::IndexMap::new();
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => out.extend(o.properties.iter().map(|(k, v)| (k.clone(), v))),
+            SchemaKind::Any(a) => out.extend(a.properties.iter().map(|(k, v)| (k.clone(), v))),
+            SchemaKind::AllOf { all_of } => {
+                for b in all_of {
+                    if let Some(b) = self.follow_quiet(b) {
+                        if !matches!(b.schema_kind, SchemaKind::AllOf { .. }) {
+                            out.extend(self.properties(b));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The schema a branch stands for, following `$ref`s (reporting broken ones).
+    fn follow<'b>(&mut self, s: &'b ReferenceOr<Schema>, at: &str, depth: usize) -> Option<&'b Schema>
+    where
+        'a: 'b,
+    {
+        match s {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => {
+                let name = self.local_ref(reference, "schemas", at)?;
+                match self.doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                    Some(ReferenceOr::Item(s)) => Some(s),
+                    Some(next @ ReferenceOr::Reference { .. }) if depth < 32 => self.follow(next, at, depth + 1),
+                    _ => {
+                        self.diags.error(at, format!("`$ref: {reference}` does not point to a schema"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Self::follow`] without reporting: for checks whose failure is reported elsewhere.
+    fn follow_quiet<'b>(&self, s: &'b ReferenceOr<Schema>) -> Option<&'b Schema>
+    where
+        'a: 'b,
+    {
+        let mut s = s;
+        for _ in 0..32 {
+            match s {
+                ReferenceOr::Item(x) => return Some(x),
+                ReferenceOr::Reference { reference } => {
+                    let (_, name) = component_ref(reference)?;
+                    s = self.doc.components.as_ref()?.schemas.get(&name)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// Adds the properties and `required` of an object-like schema (an object, properties
+    /// without `type`, an `allOf` of those, or an annotation) to `out`; false after reporting
+    /// a branch that is not one.
+    fn object_parts(&mut self, s: &Schema, at: &str, out: &mut openapiv3::ObjectType, depth: usize) -> bool {
+        let mut add = |props: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String]| {
+            for (k, v) in props {
+                out.properties.insert(k.clone(), v.clone());
+            }
+            for r in required {
+                if !out.required.contains(r) {
+                    out.required.push(r.clone());
+                }
+            }
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                add(&o.properties, &o.required);
+                if o.additional_properties.is_some() {
+                    out.additional_properties = o.additional_properties.clone();
+                }
+                true
+            }
+            SchemaKind::Any(a)
+                if a.typ.is_none() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
+            {
+                add(&a.properties, &a.required);
+                true
+            }
+            SchemaKind::AllOf { all_of } if depth < 32 => all_of.iter().enumerate().all(|(i, b)| {
+                let at = format!("{at}/allOf/{i}");
+                match self.follow(b, &at, 0) {
+                    Some(s) => self.object_parts(s, &at, out, depth + 1),
+                    None => false,
+                }
+            }),
+            _ => {
+                self.diags.error(at, "`allOf` can merge only objects (or branches of one scalar type)");
+                false
+            }
+        }
     }
 
     fn retries(&mut self, value: Option<&Value>, at: &str) -> Option<Retries> {
@@ -854,6 +1049,71 @@ fn is_boolean_text(s: &Schema) -> bool {
         }
         _ => false,
     }
+}
+
+/// Orders the variants of a union without discriminator so that serde's first match is the
+/// right one: objects with more required fields before those with fewer (an object with none
+/// accepts any object), lists and maps, then scalars with formats before plain strings, and
+/// arbitrary JSON last. The sort is stable: equals keep the spec's order.
+fn order_for_untagged(variants: &mut [UnionVariant], types: &BTreeMap<TypeId, TypeDef>) {
+    let rank = |t: &TypeRef| -> (u8, usize) {
+        match t {
+            TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, .. }) => (0, usize::MAX - fields.iter().filter(|f| f.required).count()),
+                Some(TypeKind::Union { .. }) => (1, 0),
+                Some(TypeKind::Enum { .. }) => (3, 0),
+                // Aliases and types still being lowered keep their place among objects.
+                _ => (1, 0),
+            },
+            TypeRef::Array(_) => (2, 0),
+            TypeRef::Map(_) => (2, 1),
+            TypeRef::Primitive(p) => match p {
+                Primitive::Bool => (4, 0),
+                Primitive::I32 | Primitive::I64 => (4, 1),
+                Primitive::F32 | Primitive::F64 => (4, 2),
+                Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => (4, 3),
+                Primitive::String | Primitive::Bytes => (4, 4),
+                Primitive::Json => (5, 0),
+            },
+        }
+    };
+    variants.sort_by_key(|v| rank(&v.ty));
+}
+
+/// A schema that only annotates its `allOf` siblings (description, example, `nullable`, an
+/// enum or `required` list): it has no type of its own.
+fn annotates(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.items.is_none()
+                && a.additional_properties.is_none()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+                && a.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// The branches of an `allOf` that have a type of their own, with their index. A union that
+/// lists another branch's `$ref` among its variants adds nothing to it (`allOf: [A, anyOf:
+/// [A, B]]` is `A`) and is left out.
+fn structural(all_of: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    let ref_of = |b: &ReferenceOr<Schema>| match b {
+        ReferenceOr::Reference { reference } => Some(reference.clone()),
+        ReferenceOr::Item(_) => None,
+    };
+    let refs: Vec<String> = all_of.iter().filter_map(ref_of).collect();
+    let widens = |s: &Schema| match &s.schema_kind {
+        SchemaKind::OneOf { one_of: v } | SchemaKind::AnyOf { any_of: v } => {
+            v.iter().filter_map(ref_of).any(|r| refs.contains(&r))
+        }
+        _ => false,
+    };
+    all_of.iter().enumerate().filter(|(_, b)| !matches!(b, ReferenceOr::Item(s) if annotates(s) || widens(s))).collect()
 }
 
 /// The `{name}` placeholders of a path template.

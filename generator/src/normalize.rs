@@ -411,7 +411,6 @@ fn unsupported_keywords(s: &mut Schema, at: &str, c: &mut Collector) {
     const UNSUPPORTED: &[&str] = &[
         "prefixItems",
         "patternProperties",
-        "propertyNames",
         "unevaluatedProperties",
         "unevaluatedItems",
         "if",
@@ -422,6 +421,14 @@ fn unsupported_keywords(s: &mut Schema, at: &str, c: &mut Collector) {
         "contains",
         "$dynamicRef",
     ];
+    // Map keys are strings on the wire whatever they are constrained to: a string-only
+    // `propertyNames` changes nothing a client decodes (like `pattern`, it is not checked).
+    if s.get("propertyNames").is_some_and(|p| p.get("type").is_none_or(|t| t == "string")) {
+        s.remove("propertyNames");
+    }
+    if s.contains_key("propertyNames") {
+        c.error(&format!("{at}/propertyNames"), "`propertyNames` is supported only for string keys");
+    }
     for k in UNSUPPORTED {
         if s.contains_key(*k) {
             c.error(&format!("{at}/{k}"), format!("the JSON Schema keyword `{k}` is not supported"));

@@ -19,9 +19,11 @@ use crate::retry::RetryPolicy;
 pub mod decode {
     use crate::error::BoxError;
 
-    /// Decodes a JSON body.
+    /// Decodes a JSON body; the error names the path of the value that did not fit
+    /// (`choices[0].message: missing field \`role\``).
     pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BoxError> {
-        Ok(serde_json::from_slice(body)?)
+        let mut de = serde_json::Deserializer::from_slice(body);
+        Ok(serde_path_to_error::deserialize(&mut de)?)
     }
 
     /// Decodes a UTF-8 text body.

@@ -59,7 +59,14 @@ fn type_def(t: &TypeDef, sp: &Spelling) -> TokenStream {
             struct_def(&name, docs(&[description], &ours), fields, additional.as_ref(), sp)
         }
         TypeKind::Enum { variants } => enum_def(&name, docs(&[description], &ours), variants, sp),
-        TypeKind::Union { variants } => {
+        TypeKind::Union { variants, discriminator: Some(property) } => {
+            ours.push(format!(
+                "Chosen by the `{property}` property; `{UNION_FALLBACK}` keeps a value whose `{property}` this \
+                 version of the client does not know, so a new kind upstream never fails a response."
+            ));
+            tagged_union_def(&name, docs(&[description], &ours), variants, property, sp)
+        }
+        TypeKind::Union { variants, discriminator: None } => {
             ours.push(format!(
                 "Decoded by trying each variant in order; `{UNION_FALLBACK}` keeps a value none of them accepts."
             ));
@@ -73,6 +80,22 @@ fn type_def(t: &TypeDef, sp: &Spelling) -> TokenStream {
     }
 }
 
+/// `Display` of a union, as a query or header parameter carries it: a string as it is,
+/// anything else as JSON.
+fn union_display(name: &Ident) -> TokenStream {
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match serde_json::to_value(self) {
+                    Ok(serde_json::Value::String(s)) => f.write_str(&s),
+                    Ok(other) => write!(f, "{other}"),
+                    Err(_) => Err(std::fmt::Error),
+                }
+            }
+        }
+    }
+}
+
 fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spelling) -> TokenStream {
     let vs = variants.iter().map(|v| {
         let vn = ident(&v.rust_name);
@@ -81,6 +104,7 @@ fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spe
         quote!(#[doc = #d] #vn(#ty),)
     });
     let other = ident(UNION_FALLBACK);
+    let display = union_display(name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -90,6 +114,73 @@ fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spe
             /// A value that matches none of the variants above.
             #other(serde_json::Value),
         }
+
+        #display
+    }
+}
+
+/// A union told apart by a property: decoded by that property's value, any other value kept
+/// whole in the fallback variant; encoded as the variant's own value (which carries the tag).
+fn tagged_union_def(
+    name: &Ident,
+    doc: TokenStream,
+    variants: &[UnionVariant],
+    property: &str,
+    sp: &Spelling,
+) -> TokenStream {
+    let other = ident(UNION_FALLBACK);
+    let result = sp.prelude_item("Result");
+    let defs = variants.iter().map(|v| {
+        let (vn, ty) = (ident(&v.rust_name), sp.ty(&v.ty));
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+        let d = format!(" `{property}`: {}.", tags.join(" or "));
+        quote!(#[doc = #d] #vn(#ty),)
+    });
+    // A value claimed by two branches selects the first.
+    let mut seen = std::collections::BTreeSet::new();
+    let arms = variants.iter().filter_map(|v| {
+        let tags: Vec<&String> = v.tags.iter().filter(|t| seen.insert(t.as_str())).collect();
+        if tags.is_empty() {
+            return None;
+        }
+        let (vn, label) = (ident(&v.rust_name), format!("{{}} (as `{}`)", v.rust_name));
+        Some(quote! {
+            Some(#(#tags)|*) => serde_json::from_value(value)
+                .map(Self::#vn)
+                .map_err(|e| serde::de::Error::custom(format_args!(#label, e))),
+        })
+    });
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let display = union_display(name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#defs)*
+            /// A value whose kind this version of the client does not know, kept as it was sent.
+            #other(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#names(value) => serde::Serialize::serialize(value, serializer),)*
+                    Self::#other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#other(value)),
+                }
+            }
+        }
+
+        #display
     }
 }
 
@@ -302,6 +393,12 @@ fn integer_enum(e: Enum, values: &[Literal]) -> TokenStream {
                     #(Self::#names => #values,)*
                     Self::#unknown(v) => *v,
                 }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
             }
         }
 

@@ -216,7 +216,7 @@ pub fn model(def: &TypeDef) -> ModelView {
             view.kind = "enum".into();
             view.values = variants.iter().map(|v| (v.rust_name.clone(), v.wire.to_string())).collect();
         }
-        TypeKind::Union { variants } => {
+        TypeKind::Union { variants, .. } => {
             view.kind = "union".into();
             view.values = variants.iter().map(|v| (v.rust_name.clone(), type_name(&v.ty))).collect();
         }

@@ -41,6 +41,7 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
         ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
+        ("serde_path_to_error", "\"0.1\""),
         ("tokio", "{ version = \"1\", features = [\"time\"] }"),
     ];
     if uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)) {

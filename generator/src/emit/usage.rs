@@ -148,7 +148,7 @@ impl Builder<'_> {
                     },
                 }
             }
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, .. } => {
                 let Some(v) = v else {
                     // No example: the first branch, with a value of its own.
                     let x = variants.first()?;

@@ -9,7 +9,7 @@
 
 use super::tokens::{ident, Spelling};
 use crate::ir::*;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,25 +95,22 @@ impl Validation {
                 }
                 quote!(#(#checks)* Ok(()))
             }
-            TypeKind::Union { variants } => {
-                let arms: Vec<(TokenStream, TokenStream)> = variants
+            TypeKind::Union { variants, .. } => {
+                let arms: Vec<(Ident, TokenStream)> = variants
                     .iter()
-                    .filter_map(|v| {
-                        let vn = ident(&v.rust_name);
-                        let inner = self.nested(api, &v.ty, quote!(value), quote!(""))?;
-                        Some((quote!(Self::#vn(value)), inner))
-                    })
+                    .filter_map(|v| Some((ident(&v.rust_name), self.nested(api, &v.ty, quote!(value), quote!(""))?)))
                     .collect();
-                if arms.is_empty() {
-                    quote!(Ok(()))
-                } else if let [(pattern, inner)] = arms.as_slice() {
-                    // One branch to check: `if let`, as clippy asks.
+                if let [(vn, inner)] = arms.as_slice() {
                     quote! {
-                        if let #pattern = self { #inner }
+                        if let Self::#vn(value) = self {
+                            #inner
+                        }
                         Ok(())
                     }
+                } else if arms.is_empty() {
+                    quote!(Ok(()))
                 } else {
-                    let arms = arms.iter().map(|(pattern, inner)| quote!(#pattern => { #inner }));
+                    let arms = arms.iter().map(|(vn, inner)| quote!(Self::#vn(value) => { #inner }));
                     quote! {
                         match self {
                             #(#arms)*
@@ -131,10 +128,9 @@ impl Validation {
             t.rust_name
         );
         let (result, string) = (sp.prelude_item("Result"), sp.prelude_item("String"));
-        // Checking a deprecated field is the crate's own business: no warning.
-        let deprecated_fields =
-            matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated));
-        let allow = deprecated_fields.then(|| quote!(#[allow(deprecated)]));
+        // Checking a deprecated field is still the crate's job: no warning for it.
+        let deprecated = matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated));
+        let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
         Some(quote! {
             #allow
             impl #name {
@@ -266,12 +262,10 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
     match &f.ty {
         TypeRef::Primitive(Primitive::String) => {
             let len = quote!(value.chars().count());
-            // A minimum of 0 checks nothing; 1 is "not empty" (clippy's way of saying it).
-            if let Some(n) = c.min_length.filter(|n| *n > 0) {
+            if let Some(n) = c.min_length {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must be at least {} long", count(n, "character")), len.clone());
-                let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
-                out.push(quote!(if #test { #err }));
+                out.push(quote!(if #len < #lit { #err }));
             }
             if let Some(n) = c.max_length {
                 let lit = Literal::usize_unsuffixed(n);
@@ -300,9 +294,10 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
         }
         TypeRef::Array(_) => {
             let len = quote!(value.len());
-            if let Some(n) = c.min_items.filter(|n| *n > 0) {
+            if let Some(n) = c.min_items {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must have at least {}", count(n, "item")), len.clone());
+                // At least one item reads as "not empty" (clippy's `len_zero`).
                 let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
                 out.push(quote!(if #test { #err }));
             }
