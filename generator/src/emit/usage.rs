@@ -257,12 +257,18 @@ fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
             Primitive::Json => true,
             Primitive::Bytes => v.is_string(),
         },
-        TypeRef::Array(_) => v.is_array(),
+        TypeRef::Array(item) => v.as_array().is_some_and(|xs| xs.iter().all(|x| fits(api, item, x))),
         TypeRef::Map(_) => v.is_object(),
         TypeRef::Named(id) => match api.types.get(id).map(|d| &d.kind) {
-            Some(TypeKind::Struct { fields, .. }) => v
-                .as_object()
-                .is_some_and(|o| fields.iter().filter(|f| f.required).all(|f| o.contains_key(&f.wire_name))),
+            // Every required property there, and every property given fits its field (so a
+            // `type: langfuse` example does not pick the branch whose `type` is `arize`).
+            Some(TypeKind::Struct { fields, .. }) => v.as_object().is_some_and(|o| {
+                fields.iter().all(|f| match o.get(&f.wire_name) {
+                    None => !f.required,
+                    Some(Value::Null) => f.nullable || !f.required,
+                    Some(x) => fits(api, &f.ty, x),
+                })
+            }),
             Some(TypeKind::Enum { variants }) => variants.iter().any(|x| &x.wire == v),
             Some(TypeKind::Alias(t)) => fits(api, t, v),
             Some(TypeKind::Union { .. }) | None => true,
