@@ -17,7 +17,9 @@ struct Arms {
 /// `pub enum <Op>Error { … }` with `ApiError`, `Display` and `Error` impls.
 pub fn error_enum(tag: &Tag, op: &Operation, sp: &Spelling) -> TokenStream {
     let name = ident(&op.error_name);
-    let doc = format!(" The documented error answers of [`{}::{}`].", tag.client, op.rust_name);
+    // The sub-client whose method it is: the tag's, or its `x-speakeasy-group`'s.
+    let owner = tag.groups.iter().find(|g| g.path == op.group).map_or(tag.client.as_str(), |g| g.client.as_str());
+    let doc = format!(" The documented error answers of [`{owner}::{}`].", op.rust_name);
     let p = sp.prelude();
     let (option, result) = (&p.option, &p.result);
     if op.errors.is_empty() {

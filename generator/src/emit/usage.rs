@@ -314,7 +314,13 @@ fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenS
     for p in &op.params {
         if p.required {
             let n = ident(&p.rust_name);
-            let e = b.expr(&p.ty, p.example.as_ref());
+            let e = match (&p.example, p.location) {
+                // A path segment cannot be empty: a list gets one item.
+                (None, ParamLocation::Path) => {
+                    b.placeholder_within(&p.ty, &Constraints { min_items: Some(1), ..Constraints::default() })
+                }
+                (example, _) => b.expr(&p.ty, example.as_ref()),
+            };
             lets.push(quote!(let #n = #e;));
             args.push(quote!(#n));
         } else {
