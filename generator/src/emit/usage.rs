@@ -189,6 +189,9 @@ impl Builder<'_> {
                     Some((m, exclusive)) if m > 0.0 || (m == 0.0 && exclusive) => m + if exclusive { 1.0 } else { 0.0 },
                     _ => return self.placeholder(ty),
                 };
+                if !low.is_finite() {
+                    return self.placeholder(ty);
+                }
                 if matches!(p, Primitive::I32 | Primitive::I64) {
                     let lit = Literal::i64_unsuffixed(low.ceil() as i64);
                     quote!(#lit)
