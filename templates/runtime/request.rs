@@ -566,3 +566,47 @@ impl<T> Prepared<T> {
 fn lossy(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{encode_path, param, Style};
+    use serde_json::json;
+
+    fn pairs(v: serde_json::Value, style: Style, explode: bool) -> Vec<(String, String)> {
+        param::query_pairs("p", &v, style, explode)
+    }
+
+    fn p(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn query_styles_lay_out_lists_and_objects() {
+        let list = json!(["a", 1, true]);
+        assert_eq!(pairs(list.clone(), Style::Form, true), p(&[("p", "a"), ("p", "1"), ("p", "true")]));
+        assert_eq!(pairs(list.clone(), Style::Form, false), p(&[("p", "a,1,true")]));
+        assert_eq!(pairs(list.clone(), Style::SpaceDelimited, false), p(&[("p", "a 1 true")]));
+        assert_eq!(pairs(list, Style::PipeDelimited, false), p(&[("p", "a|1|true")]));
+        let object = json!({"x": "1", "y": 2, "gone": null});
+        assert_eq!(pairs(object.clone(), Style::Form, true), p(&[("x", "1"), ("y", "2")]));
+        assert_eq!(pairs(object.clone(), Style::Form, false), p(&[("p", "x,1,y,2")]));
+        assert_eq!(pairs(object, Style::DeepObject, true), p(&[("p[x]", "1"), ("p[y]", "2")]));
+        assert_eq!(pairs(json!(null), Style::Form, true), p(&[]));
+        assert_eq!(pairs(json!(2.5), Style::Form, true), p(&[("p", "2.5")]));
+    }
+
+    #[test]
+    fn path_and_header_styles_encode_pieces_not_separators() {
+        let text = |v: serde_json::Value, style, explode| param::text("id", &v, style, explode, encode_path);
+        assert_eq!(text(json!("a/b"), Style::Simple, false), "a%2Fb");
+        assert_eq!(text(json!(["a", "b c"]), Style::Simple, false), "a,b%20c");
+        assert_eq!(text(json!({"x": 1, "y": 2}), Style::Simple, false), "x,1,y,2");
+        assert_eq!(text(json!({"x": 1, "y": 2}), Style::Simple, true), "x=1,y=2");
+        assert_eq!(text(json!(["a", "b"]), Style::Label, false), ".a,b");
+        assert_eq!(text(json!(["a", "b"]), Style::Label, true), ".a.b");
+        assert_eq!(text(json!("v"), Style::Matrix, false), ";id=v");
+        assert_eq!(text(json!(["a", "b"]), Style::Matrix, false), ";id=a,b");
+        assert_eq!(text(json!(["a", "b"]), Style::Matrix, true), ";id=a;id=b");
+        assert_eq!(text(json!({"x": 1, "y": 2}), Style::Matrix, true), ";x=1;y=2");
+    }
+}
