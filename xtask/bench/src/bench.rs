@@ -517,7 +517,7 @@ fn value_places(doc: &Doc) {
                 fields += fs.iter().filter(|f| json(&f.ty)).count();
                 additional += usize::from(extra.as_ref().is_some_and(json));
             }
-            TypeKind::Union { variants: vs } => variants += vs.iter().filter(|v| json(&v.ty)).count(),
+            TypeKind::Union { variants: vs, .. } => variants += vs.iter().filter(|v| json(&v.ty)).count(),
             TypeKind::Alias(t) => aliases += usize::from(json(t)),
             TypeKind::Enum { .. } => {}
         }
