@@ -18,6 +18,8 @@ struct Builder<'a> {
     models: BTreeSet<String>,
     /// Guards against examples of recursive types.
     depth: usize,
+    /// The value goes where its type cannot be inferred: spell parse targets out.
+    explicit: bool,
 }
 
 impl Builder<'_> {
@@ -33,7 +35,13 @@ impl Builder<'_> {
             TypeRef::Primitive(p) => match (p, v) {
                 (Primitive::String, Value::String(s)) => quote!(#s.to_owned()),
                 (Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url, Value::String(s)) => {
-                    quote!(#s.parse()?)
+                    // A setter taking `impl Into<Nullable<T>>` cannot infer what to parse into.
+                    if self.explicit {
+                        let ty = self.sp.ty(ty);
+                        quote!(#s.parse::<#ty>()?)
+                    } else {
+                        quote!(#s.parse()?)
+                    }
                 }
                 (Primitive::I32 | Primitive::I64, Value::Number(n)) => {
                     let lit = Literal::i64_unsuffixed(n.as_i64()?);
@@ -113,7 +121,9 @@ impl Builder<'_> {
                                 setters.push(quote!(.#setter(openrouter::Nullable::Null)));
                             }
                         } else {
+                            self.explicit = f.nullable && !f.required;
                             let e = inner(self, Some(val));
+                            self.explicit = false;
                             setters.push(quote!(.#setter(#e)));
                         }
                     }
@@ -242,7 +252,7 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
 
 /// The program's code, and the imported models that shadow a prelude name.
 fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
-    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
     let module = ident(&tag.module);
     let method = ident(&op.rust_name);
     let mut lets = Vec::new();
