@@ -239,6 +239,8 @@ pub enum Primitive {
     Uuid,
     /// `string`, `format: uri`.
     Url,
+    /// `string`, `format: password`: a credential, redacted in `Debug` (`crate::Secret`).
+    Secret,
     /// `integer` with `format: int32`.
     I32,
     /// `integer`.

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
     let mut cx = Lowerer::new(doc, file);
     let mut out_tags = Vec::new();
-    let mut modules = Scope::with_reserved(&["models", "client", "error", "request", "retry", "nullable", "decode"]);
+    let mut modules = Scope::with_reserved(&["models", "client", "error", "request", "retry", "nullable", "decode", "secret"]);
     for tag in tags {
         let module = modules.unique(tag, Case::Module);
         let description = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
@@ -687,6 +687,7 @@ fn primitive(s: &Schema) -> Option<Primitive> {
         SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => match &t.format {
             Item(StringFormat::DateTime) => Primitive::DateTime,
             Item(StringFormat::Date) => Primitive::Date,
+            Item(StringFormat::Password) => Primitive::Secret,
             Unknown(f) if f == "uuid" => Primitive::Uuid,
             Unknown(f) if f == "uri" || f == "url" => Primitive::Url,
             Item(_) | Unknown(_) | Empty => Primitive::String,

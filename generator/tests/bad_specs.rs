@@ -26,6 +26,7 @@ fn every_bad_spec_fails_with_its_expected_error() {
             spec: spec.clone(),
             spec_display: format!("bad_specs/{name}"),
             tags: vec!["OAuth".into()],
+            secrets: generator::secrets::openrouter_defaults(),
         };
         // A panic here is a bug the corpus exists to catch: report it as such.
         let outcome = std::panic::catch_unwind(|| generate(&config));

@@ -10,6 +10,7 @@ fn shapes() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/shapes.yaml"),
         spec_display: "generator/tests/fixtures/shapes.yaml".into(),
         tags: vec!["Items".into(), "Notes".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -55,6 +56,7 @@ fn hostile() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/hostile.yaml"),
         spec_display: "generator/tests/fixtures/hostile.yaml".into(),
         tags: vec!["Weird Names".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }

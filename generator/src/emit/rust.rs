@@ -111,6 +111,7 @@ pub(super) fn rust_type(t: &TypeRef, models_prefix: &TokenStream) -> TokenStream
             Primitive::Date => quote!(chrono::NaiveDate),
             Primitive::Uuid => quote!(uuid::Uuid),
             Primitive::Url => quote!(url::Url),
+            Primitive::Secret => quote!(crate::Secret),
             Primitive::I32 => quote!(i32),
             Primitive::I64 => quote!(i64),
             Primitive::F32 => quote!(f32),
@@ -141,6 +142,7 @@ pub(super) fn rust_type(t: &TypeRef, models_prefix: &TokenStream) -> TokenStream
 fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
     match t {
         TypeRef::Primitive(Primitive::String) => value,
+        TypeRef::Primitive(Primitive::Secret) => quote!(#value.expose_secret()),
         _ => quote!(#value.to_string()),
     }
 }
@@ -187,6 +189,8 @@ fn lib_rs(api: &Api) -> TokenStream {
                         .exponent(#exponent)
                         #(#statuses)*
                         .retry_connection_errors(#conn)
+                        // As in Speakeasy, the spec's policy applies to every method.
+                        .retry_non_idempotent(true)
                 )
             }
         }
@@ -201,6 +205,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod nullable;
         mod request;
         mod retry;
+        mod secret;
 
         pub mod models;
         #(#modules)*
@@ -209,7 +214,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, BoxError, Error};
         pub use nullable::Nullable;
         pub use request::{decode, Request};
-        pub use retry::RetryPolicy;
+        pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+        pub use secret::Secret;
 
         #uses_duration
 
@@ -749,6 +755,16 @@ fn operation_method(api: &Api, op: &Operation, models: &TokenStream, validation:
             quote!(if let Some(body) = body { #call })
         }
     });
+    // Secrets decide two runtime settings: a success body carrying one is never kept in an
+    // error, and a non-idempotent request carrying one (a single-use code) is never resent once
+    // it may have reached the server.
+    let idempotent = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
+    if op.success.ty.as_ref().is_some_and(|t| carries_secret(api, t)) {
+        calls.push(quote!(request = request.sensitive_response();));
+    }
+    if !idempotent && op.body.as_ref().is_some_and(|b| carries_secret(api, &b.ty)) {
+        calls.push(quote!(request = request.no_replay();));
+    }
     let mutable = if calls.is_empty() && body_call.is_none() { quote!() } else { quote!(mut) };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -762,6 +778,29 @@ fn operation_method(api: &Api, op: &Operation, models: &TokenStream, validation:
             request
         }
     }
+}
+
+/// Whether a value of this type can hold a `format: password` string anywhere inside.
+fn carries_secret(api: &Api, ty: &TypeRef) -> bool {
+    fn walk<'a>(api: &'a Api, ty: &'a TypeRef, seen: &mut std::collections::BTreeSet<&'a str>) -> bool {
+        let name = match ty.leaf() {
+            TypeRef::Primitive(p) => return *p == Primitive::Secret,
+            TypeRef::Named(name) => name.as_str(),
+            _ => return false,
+        };
+        if !seen.insert(name) {
+            return false;
+        }
+        match api.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, additional }) => {
+                fields.iter().any(|f| walk(api, &f.ty, seen)) || additional.as_ref().is_some_and(|a| walk(api, a, seen))
+            }
+            Some(TypeKind::Union { variants }) => variants.iter().any(|v| walk(api, &v.ty, seen)),
+            Some(TypeKind::Alias(t)) => walk(api, t, seen),
+            Some(TypeKind::Enum { .. }) | None => false,
+        }
+    }
+    walk(api, ty, &mut std::collections::BTreeSet::new())
 }
 
 fn error_enum(tag: &Tag, op: &Operation, models: &TokenStream) -> TokenStream {

@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs")),
     ("src/request.rs", include_str!("../../../templates/runtime/request.rs")),
     ("src/retry.rs", include_str!("../../../templates/runtime/retry.rs")),
+    ("src/secret.rs", include_str!("../../../templates/runtime/secret.rs")),
 ];
 
 /// Hand-written extras of one tag: submodules declared in the tag's module (name, cargo
