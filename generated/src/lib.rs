@@ -7,6 +7,7 @@ mod error;
 mod nullable;
 mod request;
 mod retry;
+mod secret;
 pub mod models;
 
 /// Obtain a user-controlled API key through the PKCE flow.
@@ -18,7 +19,8 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, BoxError, Error};
 pub use nullable::Nullable;
 pub use request::{decode, Request};
-pub use retry::RetryPolicy;
+pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+pub use secret::Secret;
 use std::time::Duration;
 
 /// The server the spec names; the client's default base URL.
@@ -33,6 +35,7 @@ pub(crate) fn spec_retry_policy() -> Option<RetryPolicy> {
             .max_elapsed_time(Duration::from_millis(3600000))
             .exponent(1.5)
             .status_range(5)
-            .retry_connection_errors(true),
+            .retry_connection_errors(true)
+            .retry_non_idempotent(true),
     )
 }

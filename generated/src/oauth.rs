@@ -56,6 +56,8 @@ impl<'c> OAuth<'c> {
             "/auth/keys",
             decode::json,
         );
+        request = request.sensitive_response();
+        request = request.no_replay();
         if let Err(message) = body.validate() {
             request = request.invalid(message);
         }

@@ -5,6 +5,9 @@
 //! float (`100` → `100.0`), the same number on the wire.
 
 use openrouter::models;
+
+#[allow(unused_imports)]
+use openrouter::Secret;
 use serde_json::Value;
 
 /// Decodes `example` as `T`, encodes the result and checks it equals `example`.
@@ -240,7 +243,7 @@ fn exchange_auth_code_for_api_key_request_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_example() {
-    let _: String = round_trip(r#""auth_code_abc123def456""#);
+    let _: crate::Secret = round_trip(r#""auth_code_abc123def456""#);
 }
 
 /// Example of the `code_challenge_method` property of `ExchangeAuthCodeForApiKeyRequest`.
@@ -263,7 +266,9 @@ fn exchange_auth_code_for_api_key_request_code_challenge_method_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_verifier_example() {
-    let _: String = round_trip(r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#);
+    let _: crate::Secret = round_trip(
+        r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#,
+    );
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
@@ -280,7 +285,7 @@ fn exchange_auth_code_for_api_key_response_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_response_key_example() {
-    let _: String = round_trip(
+    let _: crate::Secret = round_trip(
         r#""sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef""#,
     );
 }

@@ -634,6 +634,6 @@ async fn api_key_is_masked_in_debug_and_masked() {
         assert!(!debug.contains(secret), "{debug}");
         assert!(debug.contains(masked), "{debug}");
         assert_eq!(key.user_id(), None);
-        assert_eq!(key.into_string(), secret);
+        assert_eq!(key.into_secret().expose_secret(), secret);
     }
 }

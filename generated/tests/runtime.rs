@@ -274,7 +274,7 @@ async fn malformed_bodies_are_decode_errors_keeping_the_body() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { status: 200, body, .. } if body == r#"{"data": 1}"#),
+        matches!(&err, Error::Decode { status: 200, body: Some(body), .. } if body == r#"{"data": 1}"#),
         "{err:?}"
     );
     assert!(err.to_string().contains("invalid type"), "{err}");
@@ -285,7 +285,7 @@ async fn malformed_bodies_are_decode_errors_keeping_the_body() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { status: 400, body, .. } if body == "<html>nope</html>"),
+        matches!(&err, Error::Decode { status: 400, body: Some(body), .. } if body == "<html>nope</html>"),
         "{err:?}"
     );
     assert_eq!(err.status(), Some(400));

@@ -467,9 +467,12 @@ impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            match tokio::net::lookup_host((host.as_str(), 0)).await {
+            let looked_up = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map(|addrs| addrs.collect::<Vec<_>>());
+            match looked_up {
                 Ok(addrs) => {
-                    let addrs: reqwest::dns::Addrs = Box::new(addrs.collect::<Vec<_>>().into_iter());
+                    let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
                     Ok(addrs)
                 }
                 Err(source) => Err(Box::new(DnsError { host, source }) as BoxError),

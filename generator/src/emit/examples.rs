@@ -75,6 +75,9 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
         //! float (`100` → `100.0`), the same number on the wire.
 
         use openrouter::models;
+        // Spelled `crate::Secret` by the type names the models use.
+        #[allow(unused_imports)]
+        use openrouter::Secret;
         use serde_json::Value;
 
         /// Decodes `example` as `T`, encodes the result and checks it equals `example`.
