@@ -27,7 +27,7 @@ fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
-/// Retries 5XX, 429 and connection errors quickly.
+/// Retries 5XX, 429 and connection errors quickly, `POST`s included.
 fn fast_retry() -> RetryPolicy {
     RetryPolicy::new()
         .initial_interval(Duration::from_millis(10))
@@ -37,6 +37,7 @@ fn fast_retry() -> RetryPolicy {
         .status_range(5)
         .status(429)
         .retry_connection_errors(true)
+        .retry_non_idempotent(true)
 }
 
 fn code_request() -> CreateAuthKeysCodeRequest {
@@ -141,11 +142,29 @@ async fn api_key_falls_back_to_env_var_and_is_optional() {
     );
 
     std::env::set_var(VAR, "sk-from-env");
-    let from_env = plain().build();
+    // The mock is not the default host: the variable is used only when named.
+    let not_named = plain().build();
+    let from_env = plain().api_key_from_env().build();
     let empty = plain().api_key("").build();
     let explicit = plain().api_key("sk-explicit").build();
+    // The default host gets it without asking (nothing is sent there here).
+    let default_host = format!("{:?}", Client::builder().build().unwrap());
+    let default_without = format!("{:?}", Client::builder().api_key("").build().unwrap());
     std::env::remove_var(VAR);
 
+    assert!(default_host.contains("api_key: Some"), "{default_host}");
+    assert!(!default_host.contains("sk-from-env"), "{default_host}");
+    assert!(default_without.contains("api_key: None"), "{default_without}");
+    not_named
+        .unwrap()
+        .oauth()
+        .create_auth_code(code_request())
+        .await
+        .unwrap();
+    assert_eq!(
+        authorization(&server.received_requests().await.unwrap()),
+        None
+    );
     from_env
         .unwrap()
         .oauth()
@@ -344,10 +363,10 @@ async fn client_errors_are_not_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_is_honoured_and_capped() {
+async fn retry_after_lengthens_the_delay_and_a_longer_one_ends_retries() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "10"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -355,23 +374,39 @@ async fn retry_after_is_honoured_and_capped() {
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .mount(&server)
         .await;
-    let policy = fast_retry().max_interval(Duration::from_millis(300));
 
+    // Retry-After (1 s) lengthens the 10 ms backoff; the upper bound leaves a loaded CI
+    // machine seconds of slack.
     let start = Instant::now();
     client(&server)
         .oauth()
         .create_auth_code(code_request())
-        .retry(policy)
+        .retry(fast_retry().max_interval(Duration::from_secs(2)))
         .await
         .unwrap();
-
-    // Retry-After (10 s) replaces the 10 ms backoff but is capped at 300 ms; the upper bound
-    // leaves a loaded CI machine seconds of slack while still proving the cap.
     let elapsed = start.elapsed();
     assert!(
-        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(5),
+        elapsed >= Duration::from_millis(990) && elapsed < Duration::from_secs(6),
         "{elapsed:?}"
     );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // A Retry-After beyond max_interval (300 ms): the server's answer stands, at once.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "10"))
+        .mount(&server)
+        .await;
+    let start = Instant::now();
+    let err = client(&server)
+        .oauth()
+        .create_auth_code(code_request())
+        .retry(fast_retry().max_interval(Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
 }
 
 #[tokio::test]

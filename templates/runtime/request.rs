@@ -347,12 +347,11 @@ fn classify(error: &reqwest::Error) -> Failure {
         if e.is::<rustls::Error>() {
             return Failure::Tls;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-                return Failure::Tls;
-            }
-        }
-        source = e.source();
+        // `io::Error::source` skips the error it wraps: look at that one.
+        source = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
     if error.is_connect() {
         Failure::Connect

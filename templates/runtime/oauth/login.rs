@@ -569,8 +569,13 @@ type Page = hyper::Response<Full<Bytes>>;
 
 /// Decides what a request means and what to answer.
 fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome, Page) {
-    let url = Url::parse(&format!("http://127.0.0.1{target}")).ok();
-    let Some(url) = url.filter(|_| target.path().starts_with('/')) else {
+    // Only the origin form (`/path?query`), as a browser sends it.
+    let origin_form = target.scheme().is_none() && target.authority().is_none();
+    let url = target
+        .path_and_query()
+        .filter(|_| origin_form && target.path().starts_with('/'))
+        .and_then(|target| Url::parse(&format!("http://127.0.0.1{target}")).ok());
+    let Some(url) = url else {
         return (
             Outcome::Ignored,
             page(StatusCode::BAD_REQUEST, "Bad request", "This is not a valid HTTP request."),
