@@ -409,8 +409,9 @@ fn parse_base_url(url: &str, allow_http: bool) -> Result<Url, BuildError> {
         Ok(u) if !u.username().is_empty() || u.password().is_some() => "<URL with user info>",
         _ => url,
     };
-    let invalid =
-        |reason: &dyn fmt::Display| BuildError::new(format!("invalid base URL `{shown}`: {reason}"));
+    let invalid = |reason: &dyn fmt::Display| {
+        BuildError::new(format!("invalid base URL `{shown}`: {reason}"))
+    };
     let parsed = parsed.map_err(|e| invalid(&e))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid(&"the scheme must be http or https"));

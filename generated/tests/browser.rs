@@ -145,7 +145,8 @@ async fn fake_openrouter() -> (MockServer, Arc<Mutex<Option<String>>>) {
         .and(path("/api/v1/auth/keys"))
         .and(body_partial_json(json!({"code": BROWSER_CODE})))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY, "user_id": "user_browser"})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"key": NEW_KEY, "user_id": "user_browser"})),
         )
         .expect(1)
         .mount(&server)
@@ -181,12 +182,17 @@ async fn check_result(server: &MockServer, challenge: &Mutex<Option<String>>, ke
     let body: serde_json::Value = serde_json::from_slice(&exchange.body).unwrap();
     let verifier = body["code_verifier"].as_str().unwrap();
     let expected = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
-    assert_eq!(challenge.lock().unwrap().as_deref(), Some(expected.as_str()));
+    assert_eq!(
+        challenge.lock().unwrap().as_deref(),
+        Some(expected.as_str())
+    );
 }
 
 #[tokio::test]
 async fn chromium_completes_the_loopback_login() {
-    let Some(browser) = browser_or_skip() else { return };
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
     let (server, challenge) = fake_openrouter().await;
     let login = start_login(&server).await;
     let url = login.authorization_url().clone();
@@ -204,7 +210,9 @@ async fn chromium_completes_the_loopback_login() {
 
 #[tokio::test]
 async fn chromium_completes_the_login_after_a_hostile_neighbour_hits_the_listener() {
-    let Some(browser) = browser_or_skip() else { return };
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
     let (server, challenge) = fake_openrouter().await;
     let login = start_login(&server).await;
     let url = login.authorization_url().clone();

@@ -80,7 +80,9 @@ async fn raw_server(reply: &'static [u8], hold: Duration) -> (String, Arc<Atomic
     let counter = Arc::clone(&connections);
     tokio::spawn(async move {
         loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
             counter.fetch_add(1, Ordering::SeqCst);
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 16 * 1024];
@@ -142,7 +144,11 @@ async fn headers_that_never_come_time_out_within_the_bound() {
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     // Generous: proves only that it does not hang.
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -166,7 +172,13 @@ async fn a_body_larger_than_the_cap_is_rejected() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::BodyTooLarge { status: 200, limit: 100_000 }),
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                status: 200,
+                limit: 100_000
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -187,7 +199,13 @@ async fn a_body_larger_than_the_cap_is_rejected() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::BodyTooLarge { status: 500, limit: 64 }),
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                status: 500,
+                limit: 64
+            }
+        ),
         "{err:?}"
     );
 }
@@ -224,8 +242,9 @@ async fn retry_after_zero_with_repeated_503s_obeys_the_policy() {
         events.iter().map(|e| e.attempt).collect::<Vec<_>>(),
         [1, 2, 3]
     );
-    assert!(events.iter().all(|e| e.reason == RetryReason::Status(503)
-        && e.delay >= Duration::from_millis(75)));
+    assert!(events
+        .iter()
+        .all(|e| e.reason == RetryReason::Status(503) && e.delay >= Duration::from_millis(75)));
 
     // The elapsed-time budget bounds the attempts too.
     server.reset().await;
@@ -247,7 +266,11 @@ async fn retry_after_zero_with_repeated_503s_obeys_the_policy() {
     let attempts = server.received_requests().await.unwrap().len();
     // At most 500 ms / 75 ms of waits, at least 500 ms / 125 ms - 1.
     assert!((3..=8).contains(&attempts), "{attempts}");
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -319,7 +342,10 @@ async fn the_single_use_code_exchange_is_never_resent_once_it_may_have_been_sent
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let (client, events) = counting(&format!("http://127.0.0.1:{closed}"), eager_retry().max_attempts(3));
+    let (client, events) = counting(
+        &format!("http://127.0.0.1:{closed}"),
+        eager_retry().max_attempts(3),
+    );
     let err = client
         .oauth()
         .exchange_auth_code_for_api_key(exchange_request())
@@ -395,8 +421,15 @@ async fn dns_failure_fails_fast_with_a_dns_error_naming_the_host() {
         "{err:?}"
     );
     let shown = err.to_string();
-    assert!(shown.contains("cannot resolve `openrouter-test.invalid`"), "{shown}");
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        shown.contains("cannot resolve `openrouter-test.invalid`"),
+        "{shown}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 /// A self-signed certificate for `localhost` and its key (made with `openssl req -x509
@@ -425,7 +458,9 @@ async fn untrusted_tls_server() -> (u16, Arc<AtomicUsize>) {
     let counter = Arc::clone(&attempts);
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             counter.fetch_add(1, Ordering::SeqCst);
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
@@ -456,11 +491,19 @@ async fn tls_failure_fails_fast_with_a_tls_error() {
         matches!(&err, Error::Tls { host, .. } if host == "localhost"),
         "{err:?}"
     );
-    assert!(err.to_string().contains("TLS handshake with `localhost` failed"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("TLS handshake with `localhost` failed"),
+        "{err}"
+    );
     assert!(!err.to_string().contains(KEY));
     // Not retried.
     assert_eq!(attempts.load(Ordering::SeqCst), 1);
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -477,8 +520,15 @@ async fn the_offline_paste_login_fails_fast_naming_the_host() {
     let start = Instant::now();
     let err = login.finish(&b"auth_code_pasted\n"[..]).await.unwrap_err();
     // Within the login's 30 s bound (at once, in fact: DNS failures are not retried).
-    assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
-    assert!(matches!(&err, LoginError::Exchange(e) if matches!(**e, Error::Dns { .. })), "{err:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        matches!(&err, LoginError::Exchange(e) if matches!(**e, Error::Dns { .. })),
+        "{err:?}"
+    );
     let shown = err.to_string();
     assert!(shown.contains("openrouter-offline.invalid"), "{shown}");
     assert!(shown.contains("cannot resolve"), "{shown}");
@@ -541,7 +591,17 @@ async fn secrets_never_appear_in_debug_display_or_errors() {
         .exchange_auth_code_for_api_key(exchange_request())
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Decode { status: 200, body: None, .. }), "{err:?}");
+    assert!(
+        matches!(
+            &err,
+            Error::Decode {
+                status: 200,
+                body: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.raw_body(), None);
 
     let response = ExchangeAuthCodeForApiKeyResponse {

@@ -54,7 +54,9 @@ async fn server(counters: Arc<Counters>) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             counters.connections.fetch_add(1, Ordering::SeqCst);
             let counters = Arc::clone(&counters);
             tokio::spawn(async move {
@@ -128,7 +130,11 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
     let requests = counters.requests.load(Ordering::SeqCst);
     let refused = counters.unavailable.load(Ordering::SeqCst);
     // Each 503 was retried until the third attempt: requests = calls + retries.
-    assert_eq!(requests, CALLS + refused - unavailable, "{requests} {refused} {unavailable}");
+    assert_eq!(
+        requests,
+        CALLS + refused - unavailable,
+        "{requests} {refused} {unavailable}"
+    );
     assert!(refused > 0 && ok > CALLS / 2, "{refused} {ok}");
     // Connections were reused: retries rode on open connections.
     let connections = counters.connections.load(Ordering::SeqCst);
@@ -137,7 +143,10 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
          connections in {elapsed:?}"
     );
     assert!(connections <= CALLS, "{connections}");
-    assert!(connections < requests, "{connections} connections for {requests} requests");
+    assert!(
+        connections < requests,
+        "{connections} connections for {requests} requests"
+    );
     // Generous: proves only that nothing hangs.
     assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
 

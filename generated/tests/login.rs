@@ -189,7 +189,11 @@ async fn loopback_login_end_to_end() {
     )
     .await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.to_ascii_lowercase().contains("content-type: text/html"), "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{page}"
+    );
     assert!(page.contains("Login complete"), "{page}");
 
     let key = finished.await.unwrap().unwrap();
@@ -252,13 +256,22 @@ async fn loopback_plain_method_sends_plain() {
         .loopback()
         .await
         .unwrap_err();
-    assert!(matches!(refused, LoginError::PlainChallengeNotAllowed), "{refused:?}");
-    assert!(refused.to_string().contains("allow_plain_challenge"), "{refused}");
+    assert!(
+        matches!(refused, LoginError::PlainChallengeNotAllowed),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("allow_plain_challenge"),
+        "{refused}"
+    );
     let refused = login(&server)
         .challenge_method(ChallengeMethod::Plain)
         .paste()
         .unwrap_err();
-    assert!(matches!(refused, LoginError::PlainChallengeNotAllowed), "{refused:?}");
+    assert!(
+        matches!(refused, LoginError::PlainChallengeNotAllowed),
+        "{refused:?}"
+    );
 
     let login = login(&server)
         .challenge_method(ChallengeMethod::Plain)

@@ -18,11 +18,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const RFC_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const RFC_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-/// A client for the default base URL that sends no key (whatever the environment says).
-fn default_client() -> Client {
-    Client::builder().api_key("").build().unwrap()
-}
-
 fn client_for(base_url: &str) -> Client {
     Client::builder()
         .api_key("")
@@ -172,7 +167,10 @@ fn authorization_page_is_independent_of_the_base_url_and_checked() {
         .code_challenge(&challenge())
         .build()
         .unwrap();
-    assert!(url.as_str().starts_with("https://openrouter.ai/auth?"), "{url}");
+    assert!(
+        url.as_str().starts_with("https://openrouter.ai/auth?"),
+        "{url}"
+    );
     // Another page, set explicitly.
     let url = AuthorizationUrl::new()
         .page("http://127.0.0.1:8080/auth")

@@ -77,9 +77,7 @@ async fn sends_request_line_headers_and_json_body() {
         .and(header("x-openrouter-title", "Example App"))
         .and(header("x-custom", "default"))
         .and(header("x-request-id", "req-42"))
-        .and(body_json(
-            json!({"callback_url": "https://app.example/cb"}),
-        ))
+        .and(body_json(json!({"callback_url": "https://app.example/cb"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .expect(1)
         .mount(&server)
@@ -94,10 +92,8 @@ async fn sends_request_line_headers_and_json_body() {
         .build()
         .unwrap();
     // A null nullable field is sent as null; absent optional fields are left out.
-    let body: CreateAuthKeysCodeRequest = serde_json::from_value(
-        json!({"callback_url": "https://app.example/cb"}),
-    )
-    .unwrap();
+    let body: CreateAuthKeysCodeRequest =
+        serde_json::from_value(json!({"callback_url": "https://app.example/cb"})).unwrap();
 
     let response = client
         .oauth()
@@ -154,7 +150,10 @@ async fn api_key_falls_back_to_env_var_and_is_optional() {
 
     assert!(default_host.contains("api_key: Some"), "{default_host}");
     assert!(!default_host.contains("sk-from-env"), "{default_host}");
-    assert!(default_without.contains("api_key: None"), "{default_without}");
+    assert!(
+        default_without.contains("api_key: None"),
+        "{default_without}"
+    );
     not_named
         .unwrap()
         .oauth()
@@ -406,7 +405,11 @@ async fn retry_after_lengthens_the_delay_and_a_longer_one_ends_retries() {
         .unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]

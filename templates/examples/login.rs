@@ -90,7 +90,10 @@ async fn run(paste: bool) -> Result<ApiKey, Box<dyn std::error::Error>> {
             "Open this URL in your browser and approve:\n\n  {}\n",
             login.authorization_url()
         );
-        println!("Waiting for the browser on port {} ...", login.callback_url().port().unwrap_or(0));
+        println!(
+            "Waiting for the browser on port {} ...",
+            login.callback_url().port().unwrap_or(0)
+        );
         login.finish().await.map_err(|e| match e {
             LoginError::TimedOut { .. } => {
                 format!("{e}; if the browser cannot reach this machine, rerun with --paste").into()

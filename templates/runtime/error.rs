@@ -271,7 +271,10 @@ mod tests {
 
     #[test]
     fn printable_escapes_controls_and_cuts() {
-        assert_eq!(printable("a\u{1b}[2Jb\u{9b}c\u{202e}d\n"), "a\\u{1b}[2Jb\\u{9b}c\\u{202e}d");
+        assert_eq!(
+            printable("a\u{1b}[2Jb\u{9b}c\u{202e}d\n"),
+            "a\\u{1b}[2Jb\\u{9b}c\\u{202e}d"
+        );
         let long = "x".repeat(1000);
         let shown = printable(&long);
         assert_eq!(shown.chars().count(), MAX_SHOWN_CHARS + 1);

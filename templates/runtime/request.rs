@@ -275,7 +275,12 @@ impl<T, E: ApiError> Request<'_, T, E> {
         let replay = !self.no_replay;
         let idempotent = matches!(
             self.method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
         );
         let mut request = reqwest::Request::new(self.method, url);
         // The bytes move into the body; copies of the request share them.
@@ -349,7 +354,9 @@ fn classify(error: &reqwest::Error) -> Failure {
         }
         // `io::Error::source` skips the error it wraps: look at that one.
         source = match e.downcast_ref::<std::io::Error>() {
-            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
             None => e.source(),
         };
     }

@@ -318,15 +318,14 @@ struct Exchange {
 
 impl Exchange {
     async fn run(self, code: Secret) -> Result<ApiKey, LoginError> {
-        let body = models::ExchangeAuthCodeForApiKeyRequest::new(
-            code.expose_secret().to_owned().into(),
-        )
-        .with_code_verifier(self.verifier.as_str().to_owned().into())
-        .with_code_challenge_method(
-            models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
-                self.method.as_str(),
-            ),
-        );
+        let body =
+            models::ExchangeAuthCodeForApiKeyRequest::new(code.expose_secret().to_owned().into())
+                .with_code_verifier(self.verifier.as_str().to_owned().into())
+                .with_code_challenge_method(
+                    models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
+                        self.method.as_str(),
+                    ),
+                );
         let response = self
             .client
             .oauth()
@@ -579,7 +578,11 @@ fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome,
     let Some(url) = url else {
         return (
             Outcome::Ignored,
-            page(StatusCode::BAD_REQUEST, "Bad request", "This is not a valid HTTP request."),
+            page(
+                StatusCode::BAD_REQUEST,
+                "Bad request",
+                "This is not a valid HTTP request.",
+            ),
         );
     };
     if url.path() != callback_path {

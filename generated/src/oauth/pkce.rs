@@ -365,11 +365,7 @@ impl AuthorizationUrl {
             }
         }
 
-        let mut url = validate_page(
-            self.page
-                .as_deref()
-                .unwrap_or(DEFAULT_AUTHORIZATION_PAGE),
-        )?;
+        let mut url = validate_page(self.page.as_deref().unwrap_or(DEFAULT_AUTHORIZATION_PAGE))?;
         {
             let mut query = url.query_pairs_mut();
             if let Some(callback_url) = &callback_url {
