@@ -237,7 +237,7 @@ async fn retry_after_zero_with_repeated_503s_obeys_the_policy() {
         elapsed >= Duration::from_millis(355) && elapsed < Duration::from_secs(10),
         "{elapsed:?}"
     );
-    let events = events.lock().unwrap();
+    let events = events.lock().unwrap().clone();
     assert_eq!(
         events.iter().map(|e| e.attempt).collect::<Vec<_>>(),
         [1, 2, 3]

@@ -29,10 +29,10 @@ struct Counters {
 
 /// Every 4th request gets 503 (with `Retry-After: 0`), every 7th waits 20 ms first.
 async fn answer(n: usize, counters: &Counters) -> Response<Full<Bytes>> {
-    if n % 7 == 0 {
+    if matches!(n % 7, 0) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    if n % 4 == 0 {
+    if matches!(n % 4, 0) {
         counters.unavailable.fetch_add(1, Ordering::SeqCst);
         let mut response = Response::new(Full::new(Bytes::from_static(b"busy")));
         *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;

@@ -336,8 +336,11 @@ impl Exchange {
             .no_replay()
             .await
             .map_err(|e| LoginError::Exchange(Box::new(e)))?;
+        // `into`: the field is a `Secret` when the spec marks it, a `String` otherwise.
+        #[allow(clippy::useless_conversion)]
+        let key = response.key.into();
         Ok(ApiKey {
-            key: response.key.into(),
+            key,
             user_id: response.user_id,
         })
     }
