@@ -596,6 +596,36 @@ fn build_errors_say_what_is_wrong() {
         .unwrap_err();
     assert!(err.to_string().contains("API key"), "{err}");
     assert!(!format!("{err} {err:?}").contains(KEY));
+
+    // http only on loopback, unless allowed.
+    let err = Client::builder()
+        .base_url("http://api.example/v1")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("loopback"), "{err}");
+    for loopback in [
+        "http://127.0.0.1:9/v1",
+        "http://127.1.2.3/v1",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+    ] {
+        Client::builder().base_url(loopback).build().unwrap();
+    }
+    Client::builder()
+        .base_url("http://api.example/v1")
+        .allow_http(true)
+        .build()
+        .unwrap();
+    // User info is rejected, and the password is not repeated.
+    for with_user in [
+        "https://user:hunter2-password@api.example/v1",
+        "https://user@api.example/v1",
+    ] {
+        let err = Client::builder().base_url(with_user).build().unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("user name or password"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }
 
 #[tokio::test]
