@@ -51,4 +51,53 @@ mod tests {
         assert_eq!(doc["c"].get("format"), None);
         assert_eq!(doc["d"]["format"], "uri");
     }
+
+    /// `format: password` (in the document or by pointer) becomes `crate::Secret`, and the
+    /// runtime is told about responses and non-idempotent requests that carry one.
+    #[test]
+    fn secrets_become_secret_types_and_mark_their_operations() {
+        let object = |field: &str, format: Option<&str>| {
+            let mut schema = json!({"type": "string"});
+            if let Some(format) = format {
+                schema["format"] = json!(format);
+            }
+            json!({"type": "object", "required": [field], "properties": {field: schema}})
+        };
+        let op = |id: &str, body: serde_json::Value, response: serde_json::Value| {
+            json!({"tags": ["T"], "operationId": id,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": response}}}}})
+        };
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/login": {"post": op("login", object("password", Some("password")), object("token", None))},
+                "/plain": {"put": op("plain", object("password", Some("password")), object("name", None))},
+            },
+        });
+        let pointer = "/paths/~1login/post/responses/200/content/application~1json/schema/properties/token";
+        let api = crate::lower_value_with(doc, &["T".to_owned()], &[pointer.to_owned()], "t.yaml").unwrap();
+        let secret = crate::ir::TypeRef::Primitive(crate::ir::Primitive::Secret);
+        let secret_fields = api
+            .types
+            .values()
+            .filter_map(|t| match &t.kind {
+                crate::ir::TypeKind::Struct { fields, .. } => Some(fields),
+                _ => None,
+            })
+            .flatten()
+            .filter(|f| f.ty == secret)
+            .count();
+        assert_eq!(secret_fields, 3);
+        let files = crate::emit::emit(&api, "t.yaml").unwrap();
+        let tag = files.iter().find(|f| f.path == "src/t.rs").unwrap();
+        let login = &tag.contents[tag.contents.find("pub fn login").unwrap()..tag.contents.find("pub fn plain").unwrap()];
+        assert!(login.contains(".sensitive_response()") && login.contains(".no_replay()"), "{login}");
+        // PUT is idempotent, and its response carries no secret.
+        let plain = &tag.contents[tag.contents.find("pub fn plain").unwrap()..];
+        assert!(!plain.contains(".sensitive_response()") && !plain.contains(".no_replay()"), "{plain}");
+        let models = files.iter().find(|f| f.path == "src/models.rs").unwrap();
+        assert!(models.contents.contains("crate::Secret"));
+    }
 }
