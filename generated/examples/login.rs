@@ -83,8 +83,7 @@ async fn run(paste: bool) -> Result<ApiKey, Box<dyn std::error::Error>> {
         );
         println!("Then paste the code shown on the page here and press Enter:");
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        let key = login.finish(stdin).await?;
-        key
+        login.finish(stdin).await?
     } else {
         let login = login.loopback().await?;
         println!(

@@ -459,15 +459,29 @@ impl fmt::Display for DnsError {
     }
 }
 
-impl std::error::Error for DnsError {}
+impl std::error::Error for DnsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
 
-/// The system resolver (as reqwest's default), with errors of our own type.
+/// The system resolver (as reqwest's default), with errors of our own type,
+/// answering `.invalid` names itself.
 struct Resolver;
 
 impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
+            // RFC 6761: names under `.invalid` never resolve; no query is sent.
+            let lower = host.trim_end_matches('.').to_ascii_lowercase();
+            if lower == "invalid" || lower.ends_with(".invalid") {
+                let source = std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "names under .invalid never resolve (RFC 6761)",
+                );
+                return Err(Box::new(DnsError { host, source }) as BoxError);
+            }
             let looked_up = tokio::net::lookup_host((host.as_str(), 0))
                 .await
                 .map(|addrs| addrs.collect::<Vec<_>>());

@@ -182,14 +182,14 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 f,
                 "cannot resolve `{}` (no network or DNS?): {}",
                 printable(host),
-                printable(&chain(source))
+                printable(&innermost(source))
             ),
             Self::Tls { host, source } => write!(
                 f,
                 "TLS handshake with `{}` failed (untrusted or invalid certificate, or a \
                  TLS-intercepting proxy?): {}",
                 printable(host),
-                printable(&chain(source))
+                printable(&innermost(source))
             ),
             Self::Transport(e) => write!(f, "transport error: {}", printable(&chain(e))),
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
@@ -225,6 +225,24 @@ fn chain(error: &dyn std::error::Error) -> String {
         next = source.source();
     }
     text
+}
+
+/// The text of the deepest cause of an error (looking inside `io::Error`s,
+/// whose `source` skips the error they wrap).
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = error;
+    loop {
+        let next = match deepest.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => deepest.source(),
+        };
+        match next {
+            Some(next) => deepest = next,
+            None => return deepest.to_string(),
+        }
+    }
 }
 
 /// The most characters of outside text one message shows.
