@@ -191,6 +191,21 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 printable(host),
                 printable(&innermost(source))
             ),
+            Self::Transport(e) if e.is_connect() => {
+                let host = e.url().map_or(String::new(), |url| {
+                    let host = url.host_str().unwrap_or_default();
+                    match url.port_or_known_default() {
+                        Some(port) => format!("{host}:{port}"),
+                        None => host.to_owned(),
+                    }
+                });
+                write!(
+                    f,
+                    "cannot connect to `{}`: {}",
+                    printable(&host),
+                    printable(&innermost(e))
+                )
+            }
             Self::Transport(e) => write!(f, "transport error: {}", printable(&chain(e))),
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
         }
