@@ -473,12 +473,12 @@ pub struct CreateAuthKeysCodeResponseData {
     /// The code to send to the exchange endpoint.
     ///
     /// Example: `"auth_code_xyz789"`
-    pub id: String,
+    pub id: crate::Secret,
 }
 
 impl CreateAuthKeysCodeResponseData {
     /// A value with the required `app_id`, `created_at`, `id` and every optional field left out.
-    pub fn new(app_id: i64, created_at: String, id: String) -> Self {
+    pub fn new(app_id: i64, created_at: String, id: crate::Secret) -> Self {
         Self { app_id, created_at, id }
     }
 }

@@ -94,6 +94,7 @@ impl<'c> OAuth<'c> {
             "/auth/keys/code",
             decode::json,
         );
+        request = request.sensitive_response();
         if let Err(message) = body.validate() {
             request = request.invalid(message);
         }

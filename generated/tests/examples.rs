@@ -226,7 +226,7 @@ fn create_auth_keys_code_response_data_created_at_example() {
 /// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_id_example() {
-    let _: String = round_trip(r#""auth_code_xyz789""#);
+    let _: crate::Secret = round_trip(r#""auth_code_xyz789""#);
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.

@@ -668,9 +668,8 @@ impl tracing::Subscriber for Recorder {
 #[tokio::test]
 async fn each_retry_emits_a_tracing_event_without_header_values() {
     let events = Arc::new(Mutex::new(Vec::new()));
-    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(Recorder(Arc::clone(
-        &events,
-    ))));
+    let _guard =
+        tracing::dispatcher::set_default(&tracing::Dispatch::new(Recorder(Arc::clone(&events))));
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
@@ -707,6 +706,9 @@ async fn each_retry_emits_a_tracing_event_without_header_values() {
         ] {
             assert!(event.contains(&field), "{field} missing: {event}");
         }
-        assert!(!event.contains(KEY) && !event.contains("header-value"), "{event}");
+        assert!(
+            !event.contains(KEY) && !event.contains("header-value"),
+            "{event}"
+        );
     }
 }

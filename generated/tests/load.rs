@@ -116,7 +116,7 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
     while let Some(result) = calls.join_next().await {
         match result.expect("no call panics") {
             Ok(created) => {
-                assert_eq!(created.data.id, "auth_1");
+                assert_eq!(created.data.id.expose_secret(), "auth_1");
                 ok += 1;
             }
             Err(Error::UnexpectedStatus { status: 503, .. }) => unavailable += 1,

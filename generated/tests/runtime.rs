@@ -102,7 +102,7 @@ async fn sends_request_line_headers_and_json_body() {
         .await
         .unwrap();
 
-    assert_eq!(response.data.id, "auth_123");
+    assert_eq!(response.data.id.expose_secret(), "auth_123");
     assert_eq!(response.data.app_id, 7);
 }
 
@@ -286,16 +286,41 @@ async fn malformed_bodies_are_decode_errors_keeping_the_body() {
         .await;
     let client = client(&server);
 
+    // A body that carries no credential is kept.
+    let err = Request::<openrouter::models::BadRequestResponse, CreateAuthCodeError>::new(
+        &client,
+        reqwest::Method::POST,
+        "/auth/keys/code",
+        decode::json,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status: 200, body: Some(body), .. } if body == r#"{"data": 1}"#),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("missing field `error`"), "{err}");
+    // This operation's success body carries a credential (the code): none of it is kept,
+    // and the source only says where the body did not match.
     let err = client
         .oauth()
         .create_auth_code(code_request())
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { status: 200, body: Some(body), .. } if body == r#"{"data": 1}"#),
+        matches!(
+            &err,
+            Error::Decode {
+                status: 200,
+                body: None,
+                ..
+            }
+        ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("invalid type"), "{err}");
+    assert!(err.to_string().contains("line 1, column"), "{err}");
+    assert!(!err.to_string().contains("invalid type"), "{err}");
+    assert!(err.to_string().contains("details withheld"), "{err}");
 
     let err = client
         .oauth()
@@ -332,7 +357,7 @@ async fn retries_server_errors_with_backoff() {
         .await
         .unwrap();
 
-    assert_eq!(response.data.id, "auth_123");
+    assert_eq!(response.data.id.expose_secret(), "auth_123");
     // Delays of 10 ms and 20 ms, each at least 75% of that after jitter.
     assert!(
         start.elapsed() >= Duration::from_millis(22),
@@ -644,7 +669,10 @@ async fn futures_are_send_and_static() {
             .into_future(),
     );
 
-    assert_eq!(handle.await.unwrap().unwrap().data.id, "auth_123");
+    assert_eq!(
+        handle.await.unwrap().unwrap().data.id.expose_secret(),
+        "auth_123"
+    );
 }
 
 #[tokio::test]

@@ -4,15 +4,18 @@
 use serde_json::Value;
 
 /// The string schemas of the OpenRouter document that hold credentials: the code and the
-/// verifier sent to `POST /auth/keys`, and the API key it returns.
+/// verifier sent to `POST /auth/keys`, the API key it returns, and the authorization code
+/// `POST /auth/keys/code` creates (without a challenge, it alone buys a key).
 pub fn openrouter_defaults() -> Vec<String> {
     const EXCHANGE: &str = "/paths/~1auth~1keys/post";
+    const CREATE: &str = "/paths/~1auth~1keys~1code/post";
     const REQUEST: &str = "requestBody/content/application~1json/schema/properties";
     const RESPONSE: &str = "responses/200/content/application~1json/schema/properties";
     vec![
         format!("{EXCHANGE}/{REQUEST}/code"),
         format!("{EXCHANGE}/{REQUEST}/code_verifier"),
         format!("{EXCHANGE}/{RESPONSE}/key"),
+        format!("{CREATE}/{RESPONSE}/data/properties/id"),
     ]
 }
 
