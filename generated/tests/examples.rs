@@ -4,10 +4,8 @@
 //! Numbers compare by value: an integer example of a `number` field comes back as a
 //! float (`100` → `100.0`), the same number on the wire.
 
-use openrouter::models;
-
 #[allow(unused_imports)]
-use openrouter::Secret;
+use openrouter::{models, Secret};
 use serde_json::Value;
 
 /// Decodes `example` as `T`, encodes the result and checks it equals `example`.

@@ -74,10 +74,10 @@ pub fn tests_file(api: &Api) -> Option<TokenStream> {
         //! Numbers compare by value: an integer example of a `number` field comes back as a
         //! float (`100` → `100.0`), the same number on the wire.
 
-        use openrouter::models;
-        // Spelled `crate::Secret` by the type names the models use.
+        // Either may go unused: a spec whose only examples are of `format: password`
+        // properties names no model, and `crate::Secret` is how secret types are spelled.
         #[allow(unused_imports)]
-        use openrouter::Secret;
+        use openrouter::{models, Secret};
         use serde_json::Value;
 
         /// Decodes `example` as `T`, encodes the result and checks it equals `example`.
