@@ -495,8 +495,9 @@ impl<T> Prepared<T> {
         };
         match tokio::time::timeout(self.timeout, exchange).await {
             Ok(Ok(outcome)) => outcome,
-            // A timeout of a client passed in with `with_http_client`.
-            Ok(Err(e)) if e.is_timeout() => Outcome::Timeout,
+            // A timeout of a client passed in with `with_http_client`; a connect
+            // timeout stays a connection error (nothing was sent).
+            Ok(Err(e)) if e.is_timeout() && !e.is_connect() => Outcome::Timeout,
             Ok(Err(e)) => Outcome::Transport(e),
             Err(_elapsed) => Outcome::Timeout,
         }

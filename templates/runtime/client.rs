@@ -15,6 +15,9 @@ use crate::secret::Secret;
 const API_KEY_ENV: &str = "OPENROUTER_API_KEY";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_USER_AGENT: &str = concat!("openrouter-rust/", env!("CARGO_PKG_VERSION"));
+/// The longest wait for a TCP connection (and TLS handshake) of our own HTTP
+/// client; the attempt timeout caps it too.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default cap on a response body: 4 MiB.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -352,6 +355,9 @@ impl ClientBuilder {
                     max => reqwest::redirect::Policy::limited(max),
                 })
                 .dns_resolver(Arc::new(Resolver))
+                // A connection that cannot be made (a black-holed address) fails as a
+                // connection error, which is safe to retry: nothing was sent.
+                .connect_timeout(self.timeout.min(CONNECT_TIMEOUT))
                 .build()
                 .map_err(|e| BuildError {
                     message: "could not create the HTTP client".to_owned(),
