@@ -476,12 +476,12 @@ pub struct CreateAuthKeysCodeResponseData {
     /// The code to send to the exchange endpoint.
     ///
     /// Example: `"auth_code_xyz789"`
-    pub id: String,
+    pub id: crate::Secret,
 }
 
 impl CreateAuthKeysCodeResponseData {
     /// A value with the required `app_id`, `created_at`, `id` and every optional field left out.
-    pub fn new(app_id: i64, created_at: String, id: String) -> Self {
+    pub fn new(app_id: i64, created_at: String, id: crate::Secret) -> Self {
         Self { app_id, created_at, id }
     }
 }
@@ -494,7 +494,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     /// Code taken from the `code` query parameter of the callback.
     ///
     /// Example: `"auth_code_abc123def456"`
-    pub code: String,
+    pub code: crate::Secret,
     /// How the challenge was computed from the verifier.
     ///
     /// (optional; may be `null`)
@@ -510,12 +510,12 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     ///
     /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code_verifier: Option<String>,
+    pub code_verifier: Option<crate::Secret>,
 }
 
 impl ExchangeAuthCodeForApiKeyRequest {
     /// A value with the required `code` and every optional field left out.
-    pub fn new(code: String) -> Self {
+    pub fn new(code: crate::Secret) -> Self {
         Self {
             code,
             code_challenge_method: Nullable::Absent,
@@ -533,7 +533,7 @@ impl ExchangeAuthCodeForApiKeyRequest {
     }
 
     /// Sets [`code_verifier`](Self::code_verifier).
-    pub fn with_code_verifier(mut self, value: String) -> Self {
+    pub fn with_code_verifier(mut self, value: crate::Secret) -> Self {
         self.code_verifier = Some(value);
         self
     }
@@ -622,7 +622,7 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     /// The new API key; send it as a bearer token.
     ///
     /// Example: `"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`
-    pub key: String,
+    pub key: crate::Secret,
     /// The user who owns the key, when known.
     ///
     /// (may be `null`)
@@ -634,7 +634,7 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
 
 impl ExchangeAuthCodeForApiKeyResponse {
     /// A value with the required `key` and every optional field left out.
-    pub fn new(key: String) -> Self {
+    pub fn new(key: crate::Secret) -> Self {
         Self { key, user_id: None }
     }
 

@@ -6,6 +6,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#[allow(unused_imports)]
 use openrouter::models;
 use serde_json::Value;
 
@@ -225,7 +226,7 @@ fn create_auth_keys_code_response_data_created_at_example() {
 /// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_id_example() {
-    let _: String = round_trip(r#""auth_code_xyz789""#);
+    let _: openrouter::Secret = round_trip(r#""auth_code_xyz789""#);
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
@@ -242,7 +243,7 @@ fn exchange_auth_code_for_api_key_request_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_example() {
-    let _: String = round_trip(r#""auth_code_abc123def456""#);
+    let _: openrouter::Secret = round_trip(r#""auth_code_abc123def456""#);
 }
 
 /// Example of the `code_challenge_method` property of `ExchangeAuthCodeForApiKeyRequest`.
@@ -265,7 +266,9 @@ fn exchange_auth_code_for_api_key_request_code_challenge_method_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_verifier_example() {
-    let _: String = round_trip(r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#);
+    let _: openrouter::Secret = round_trip(
+        r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#,
+    );
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
@@ -282,7 +285,7 @@ fn exchange_auth_code_for_api_key_response_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_response_key_example() {
-    let _: String = round_trip(
+    let _: openrouter::Secret = round_trip(
         r#""sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef""#,
     );
 }

@@ -33,7 +33,21 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn login(server: &MockServer) -> Login {
-    Login::new(&client(server)).code_verifier(CodeVerifier::new(VERIFIER).unwrap())
+    Login::new(&client(server))
+        .code_verifier(CodeVerifier::new(VERIFIER).unwrap())
+        .authorization_page(format!("{}/auth", server.uri()))
+}
+
+/// The random segment the callback path ends with: 256 bits, base64url.
+fn assert_random_segment(path: &str, prefix: &str) {
+    let segment = path
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or_else(|| panic!("{path} does not start with {prefix}/"));
+    assert_eq!(segment.len(), 43, "{segment}");
+    assert!(segment
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
 }
 
 /// The exchange answers `code` (with the RFC verifier, S256) with a new key.
@@ -151,7 +165,7 @@ async fn loopback_login_end_to_end() {
     assert_eq!(callback.scheme(), "http");
     assert_eq!(callback.host_str(), Some("127.0.0.1"));
     assert_ne!(callback.port(), Some(0));
-    assert_eq!(callback.path(), "/callback");
+    assert_random_segment(callback.path(), "/callback");
     let auth = login.authorization_url().clone();
     assert_eq!(
         format!("{}{}", auth.origin().ascii_serialization(), auth.path()),
@@ -175,7 +189,11 @@ async fn loopback_login_end_to_end() {
     )
     .await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Content-Type: text/html"), "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{page}"
+    );
     assert!(page.contains("Login complete"), "{page}");
 
     let key = finished.await.unwrap().unwrap();
@@ -232,8 +250,32 @@ async fn loopback_plain_method_sends_plain() {
         .expect(1)
         .mount(&server)
         .await;
+    // Refused without the explicit opt-in.
+    let refused = login(&server)
+        .challenge_method(ChallengeMethod::Plain)
+        .loopback()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, LoginError::PlainChallengeNotAllowed),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("allow_plain_challenge"),
+        "{refused}"
+    );
+    let refused = login(&server)
+        .challenge_method(ChallengeMethod::Plain)
+        .paste()
+        .unwrap_err();
+    assert!(
+        matches!(refused, LoginError::PlainChallengeNotAllowed),
+        "{refused:?}"
+    );
+
     let login = login(&server)
         .challenge_method(ChallengeMethod::Plain)
+        .allow_plain_challenge(true)
         .loopback()
         .await
         .unwrap();
@@ -255,7 +297,7 @@ async fn loopback_rejects_other_paths_methods_and_requests_without_code() {
         .await
         .unwrap();
     let callback = login.callback_url().clone();
-    assert_eq!(callback.path(), "/oauth/done");
+    assert_random_segment(callback.path(), "/oauth/done");
     let finished = finish_in_background(login);
 
     // Other paths: 404, even with a code.
@@ -281,7 +323,7 @@ async fn loopback_rejects_other_paths_methods_and_requests_without_code() {
     );
     let (status, page) = send_raw(&callback, request.as_bytes()).await;
     assert_eq!(status, 405, "{page}");
-    assert!(page.contains("Allow: GET"), "{page}");
+    assert!(page.to_ascii_lowercase().contains("allow: get"), "{page}");
     // Not HTTP: 400.
     for garbage in [
         &b"HELLO\r\n\r\n"[..],
@@ -634,6 +676,6 @@ async fn api_key_is_masked_in_debug_and_masked() {
         assert!(!debug.contains(secret), "{debug}");
         assert!(debug.contains(masked), "{debug}");
         assert_eq!(key.user_id(), None);
-        assert_eq!(key.into_string(), secret);
+        assert_eq!(key.into_secret().expose_secret(), secret);
     }
 }

@@ -18,11 +18,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const RFC_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const RFC_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-/// A client for the default base URL that sends no key (whatever the environment says).
-fn default_client() -> Client {
-    Client::builder().api_key("").build().unwrap()
-}
-
 fn client_for(base_url: &str) -> Client {
     Client::builder()
         .api_key("")
@@ -153,7 +148,7 @@ fn debug_never_shows_the_verifier() {
 
 #[test]
 fn authorization_url_on_the_default_base_url_is_openrouter_auth() {
-    let url = AuthorizationUrl::new(&default_client())
+    let url = AuthorizationUrl::new()
         .callback_url("https://myapp.example/auth/callback")
         .code_challenge(&challenge())
         .build()
@@ -166,43 +161,48 @@ fn authorization_url_on_the_default_base_url_is_openrouter_auth() {
 }
 
 #[test]
-fn authorization_url_follows_the_configured_base_url() {
-    let cases = [
-        ("http://127.0.0.1:8080/api/v1", "http://127.0.0.1:8080/auth"),
-        (
-            "http://127.0.0.1:8080/api/v1/",
-            "http://127.0.0.1:8080/auth",
-        ),
-        (
-            "https://proxy.example/openrouter/api/v1",
-            "https://proxy.example/openrouter/auth",
-        ),
-        (
-            "https://staging.openrouter.example",
-            "https://staging.openrouter.example/auth",
-        ),
-        ("https://gateway.example/v2", "https://gateway.example/auth"),
-    ];
-    for (base, page) in cases {
-        let url = AuthorizationUrl::new(&client_for(base))
+fn authorization_page_is_independent_of_the_base_url_and_checked() {
+    // The default page, whatever the API base URL is.
+    let url = AuthorizationUrl::new()
+        .code_challenge(&challenge())
+        .build()
+        .unwrap();
+    assert!(
+        url.as_str().starts_with("https://openrouter.ai/auth?"),
+        "{url}"
+    );
+    // Another page, set explicitly.
+    let url = AuthorizationUrl::new()
+        .page("http://127.0.0.1:8080/auth")
+        .code_challenge(&challenge())
+        .build()
+        .unwrap();
+    let mut without_query = url.clone();
+    without_query.set_query(None);
+    assert_eq!(without_query.as_str(), "http://127.0.0.1:8080/auth");
+    for bad in [
+        "http://auth.example/auth",
+        "https://user:pw@auth.example/auth",
+        "https://auth.example/auth?x=1",
+        "ftp://auth.example/auth",
+        "not a url",
+    ] {
+        let err = AuthorizationUrl::new()
+            .page(bad)
             .code_challenge(&challenge())
             .build()
-            .unwrap();
-        let mut without_query = url.clone();
-        without_query.set_query(None);
-        assert_eq!(without_query.as_str(), page, "base URL {base}");
-        let from_base = AuthorizationUrl::for_base_url(&Url::parse(base).unwrap())
-            .code_challenge(&challenge())
-            .build()
-            .unwrap();
-        assert_eq!(from_base, url);
+            .unwrap_err();
+        assert!(
+            matches!(err, AuthorizationUrlError::InvalidPage { .. }),
+            "{bad}: {err:?}"
+        );
     }
 }
 
 #[test]
 fn authorization_url_percent_encodes_every_parameter() {
     let callback = "http://localhost:3000/cb?next=/home&x=a b";
-    let url = AuthorizationUrl::new(&default_client())
+    let url = AuthorizationUrl::new()
         .callback_url(callback)
         .code_challenge(&CodeVerifier::new(RFC_VERIFIER).unwrap().challenge_plain())
         .limit(12.5)
@@ -237,7 +237,7 @@ fn authorization_url_percent_encodes_every_parameter() {
 
 #[test]
 fn whole_dollar_limits_have_no_decimal_point() {
-    let url = AuthorizationUrl::new(&default_client())
+    let url = AuthorizationUrl::new()
         .code_challenge(&challenge())
         .limit(100.0)
         .build()
@@ -256,7 +256,7 @@ fn callback_url_accepts_https_and_loopback_http() {
         "http://127.0.0.1:9/callback",
         "http://127.0.0.1/",
     ] {
-        let url = AuthorizationUrl::new(&default_client())
+        let url = AuthorizationUrl::new()
             .callback_url(callback)
             .build()
             .unwrap_or_else(|e| panic!("{callback}: {e}"));
@@ -279,7 +279,7 @@ fn callback_url_rejects_other_urls() {
         "",
         "https://myapp.example/callback#fragment",
     ] {
-        let err = AuthorizationUrl::new(&default_client())
+        let err = AuthorizationUrl::new()
             .callback_url(callback)
             .code_challenge(&challenge())
             .build()
@@ -291,7 +291,7 @@ fn callback_url_rejects_other_urls() {
         assert!(!reason.is_empty());
         assert!(err.to_string().starts_with("invalid callback URL"), "{err}");
     }
-    let err = AuthorizationUrl::new(&default_client())
+    let err = AuthorizationUrl::new()
         .callback_url("http://myapp.example/cb")
         .build()
         .unwrap_err();
@@ -300,7 +300,7 @@ fn callback_url_rejects_other_urls() {
 
 #[test]
 fn without_callback_url_a_challenge_is_required() {
-    let err = AuthorizationUrl::new(&default_client())
+    let err = AuthorizationUrl::new()
         .key_label("cli")
         .build()
         .unwrap_err();
@@ -310,7 +310,7 @@ fn without_callback_url_a_challenge_is_required() {
 
 #[test]
 fn without_callback_url_the_url_has_challenge_and_key_label() {
-    let url = AuthorizationUrl::new(&default_client())
+    let url = AuthorizationUrl::new()
         .code_challenge(&challenge())
         .key_label("my-cli on devbox")
         .build()
@@ -324,7 +324,7 @@ fn without_callback_url_the_url_has_challenge_and_key_label() {
 
 #[test]
 fn a_callback_url_without_challenge_is_allowed() {
-    let url = AuthorizationUrl::new(&default_client())
+    let url = AuthorizationUrl::new()
         .callback_url("https://myapp.example/cb")
         .build()
         .unwrap();
@@ -337,7 +337,7 @@ fn a_callback_url_without_challenge_is_allowed() {
 #[test]
 fn invalid_limits_are_rejected() {
     for limit in [-1.0, -0.01, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let err = AuthorizationUrl::new(&default_client())
+        let err = AuthorizationUrl::new()
             .code_challenge(&challenge())
             .limit(limit)
             .build()
@@ -348,7 +348,7 @@ fn invalid_limits_are_rejected() {
         );
         assert!(err.to_string().contains("credit limit"), "{err}");
     }
-    assert!(AuthorizationUrl::new(&default_client())
+    assert!(AuthorizationUrl::new()
         .code_challenge(&challenge())
         .limit(0.0)
         .build()
@@ -358,7 +358,7 @@ fn invalid_limits_are_rejected() {
 #[test]
 fn key_labels_must_have_1_to_100_characters() {
     let build = |label: String| {
-        AuthorizationUrl::new(&default_client())
+        AuthorizationUrl::new()
             .code_challenge(&challenge())
             .key_label(label)
             .build()
@@ -398,8 +398,8 @@ async fn keyless_exchange_sends_no_authorization_header() {
         .await;
 
     for client in clients {
-        let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc".to_owned())
-            .with_code_verifier(RFC_VERIFIER.to_owned())
+        let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc".into())
+            .with_code_verifier(RFC_VERIFIER.into())
             .with_code_challenge_method(
                 openrouter::models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
                     ChallengeMethod::S256.as_str(),
@@ -410,7 +410,7 @@ async fn keyless_exchange_sends_no_authorization_header() {
             .exchange_auth_code_for_api_key(body)
             .await
             .unwrap();
-        assert_eq!(response.key, "sk-or-v1-new");
+        assert_eq!(response.key.expose_secret(), "sk-or-v1-new");
     }
 
     let requests = server.received_requests().await.unwrap();

@@ -27,7 +27,7 @@ fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
-/// Retries 5XX, 429 and connection errors quickly.
+/// Retries 5XX, 429 and connection errors quickly, `POST`s included.
 fn fast_retry() -> RetryPolicy {
     RetryPolicy::new()
         .initial_interval(Duration::from_millis(10))
@@ -37,6 +37,7 @@ fn fast_retry() -> RetryPolicy {
         .status_range(5)
         .status(429)
         .retry_connection_errors(true)
+        .retry_non_idempotent(true)
 }
 
 fn code_request() -> CreateAuthKeysCodeRequest {
@@ -76,9 +77,7 @@ async fn sends_request_line_headers_and_json_body() {
         .and(header("x-openrouter-title", "Example App"))
         .and(header("x-custom", "default"))
         .and(header("x-request-id", "req-42"))
-        .and(body_json(
-            json!({"callback_url": "https://app.example/cb"}),
-        ))
+        .and(body_json(json!({"callback_url": "https://app.example/cb"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .expect(1)
         .mount(&server)
@@ -93,10 +92,8 @@ async fn sends_request_line_headers_and_json_body() {
         .build()
         .unwrap();
     // A null nullable field is sent as null; absent optional fields are left out.
-    let body: CreateAuthKeysCodeRequest = serde_json::from_value(
-        json!({"callback_url": "https://app.example/cb"}),
-    )
-    .unwrap();
+    let body: CreateAuthKeysCodeRequest =
+        serde_json::from_value(json!({"callback_url": "https://app.example/cb"})).unwrap();
 
     let response = client
         .oauth()
@@ -105,7 +102,7 @@ async fn sends_request_line_headers_and_json_body() {
         .await
         .unwrap();
 
-    assert_eq!(response.data.id, "auth_123");
+    assert_eq!(response.data.id.expose_secret(), "auth_123");
     assert_eq!(response.data.app_id, 7);
 }
 
@@ -141,11 +138,32 @@ async fn api_key_falls_back_to_env_var_and_is_optional() {
     );
 
     std::env::set_var(VAR, "sk-from-env");
-    let from_env = plain().build();
+    // The mock is not the default host: the variable is used only when named.
+    let not_named = plain().build();
+    let from_env = plain().api_key_from_env().build();
     let empty = plain().api_key("").build();
     let explicit = plain().api_key("sk-explicit").build();
+    // The default host gets it without asking (nothing is sent there here).
+    let default_host = format!("{:?}", Client::builder().build().unwrap());
+    let default_without = format!("{:?}", Client::builder().api_key("").build().unwrap());
     std::env::remove_var(VAR);
 
+    assert!(default_host.contains("api_key: Some"), "{default_host}");
+    assert!(!default_host.contains("sk-from-env"), "{default_host}");
+    assert!(
+        default_without.contains("api_key: None"),
+        "{default_without}"
+    );
+    not_named
+        .unwrap()
+        .oauth()
+        .create_auth_code(code_request())
+        .await
+        .unwrap();
+    assert_eq!(
+        authorization(&server.received_requests().await.unwrap()),
+        None
+    );
     from_env
         .unwrap()
         .oauth()
@@ -268,16 +286,41 @@ async fn malformed_bodies_are_decode_errors_keeping_the_body() {
         .await;
     let client = client(&server);
 
+    // A body that carries no credential is kept.
+    let err = Request::<openrouter::models::BadRequestResponse, CreateAuthCodeError>::new(
+        &client,
+        reqwest::Method::POST,
+        "/auth/keys/code",
+        decode::json,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status: 200, body: Some(body), .. } if body == r#"{"data": 1}"#),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("missing field `error`"), "{err}");
+    // This operation's success body carries a credential (the code): none of it is kept,
+    // and the source only says where the body did not match.
     let err = client
         .oauth()
         .create_auth_code(code_request())
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { status: 200, body, .. } if body == r#"{"data": 1}"#),
+        matches!(
+            &err,
+            Error::Decode {
+                status: 200,
+                body: None,
+                ..
+            }
+        ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("invalid type"), "{err}");
+    assert!(err.to_string().contains("line 1, column"), "{err}");
+    assert!(!err.to_string().contains("invalid type"), "{err}");
+    assert!(err.to_string().contains("details withheld"), "{err}");
 
     let err = client
         .oauth()
@@ -285,7 +328,7 @@ async fn malformed_bodies_are_decode_errors_keeping_the_body() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { status: 400, body, .. } if body == "<html>nope</html>"),
+        matches!(&err, Error::Decode { status: 400, body: Some(body), .. } if body == "<html>nope</html>"),
         "{err:?}"
     );
     assert_eq!(err.status(), Some(400));
@@ -314,7 +357,7 @@ async fn retries_server_errors_with_backoff() {
         .await
         .unwrap();
 
-    assert_eq!(response.data.id, "auth_123");
+    assert_eq!(response.data.id.expose_secret(), "auth_123");
     // Delays of 10 ms and 20 ms, each at least 75% of that after jitter.
     assert!(
         start.elapsed() >= Duration::from_millis(22),
@@ -344,10 +387,10 @@ async fn client_errors_are_not_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_is_honoured_and_capped() {
+async fn retry_after_lengthens_the_delay_and_a_longer_one_ends_retries() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "10"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -355,22 +398,42 @@ async fn retry_after_is_honoured_and_capped() {
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .mount(&server)
         .await;
-    let policy = fast_retry().max_interval(Duration::from_millis(300));
 
+    // Retry-After (1 s) lengthens the 10 ms backoff; the upper bound leaves a loaded CI
+    // machine seconds of slack.
     let start = Instant::now();
     client(&server)
         .oauth()
         .create_auth_code(code_request())
-        .retry(policy)
+        .retry(fast_retry().max_interval(Duration::from_secs(2)))
         .await
         .unwrap();
-
-    // Retry-After (10 s) replaces the 10 ms backoff but is capped at 300 ms; the upper bound
-    // leaves a loaded CI machine seconds of slack while still proving the cap.
     let elapsed = start.elapsed();
     assert!(
-        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(5),
+        elapsed >= Duration::from_millis(990) && elapsed < Duration::from_secs(6),
         "{elapsed:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // A Retry-After beyond max_interval (300 ms): the server's answer stands, at once.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "10"))
+        .mount(&server)
+        .await;
+    let start = Instant::now();
+    let err = client(&server)
+        .oauth()
+        .create_auth_code(code_request())
+        .retry(fast_retry().max_interval(Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
     );
 }
 
@@ -558,6 +621,36 @@ fn build_errors_say_what_is_wrong() {
         .unwrap_err();
     assert!(err.to_string().contains("API key"), "{err}");
     assert!(!format!("{err} {err:?}").contains(KEY));
+
+    // http only on loopback, unless allowed.
+    let err = Client::builder()
+        .base_url("http://api.example/v1")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("loopback"), "{err}");
+    for loopback in [
+        "http://127.0.0.1:9/v1",
+        "http://127.1.2.3/v1",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+    ] {
+        Client::builder().base_url(loopback).build().unwrap();
+    }
+    Client::builder()
+        .base_url("http://api.example/v1")
+        .allow_http(true)
+        .build()
+        .unwrap();
+    // User info is rejected, and the password is not repeated.
+    for with_user in [
+        "https://user:hunter2-password@api.example/v1",
+        "https://user@api.example/v1",
+    ] {
+        let err = Client::builder().base_url(with_user).build().unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("user name or password"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }
 
 #[tokio::test]
@@ -576,7 +669,10 @@ async fn futures_are_send_and_static() {
             .into_future(),
     );
 
-    assert_eq!(handle.await.unwrap().unwrap().data.id, "auth_123");
+    assert_eq!(
+        handle.await.unwrap().unwrap().data.id.expose_secret(),
+        "auth_123"
+    );
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ fn shapes() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/shapes.yaml"),
         spec_display: "generator/tests/fixtures/shapes.yaml".into(),
         tags: vec!["Items".into(), "Notes".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -57,6 +58,7 @@ fn hostile() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/hostile.yaml"),
         spec_display: "generator/tests/fixtures/hostile.yaml".into(),
         tags: vec!["Weird Names".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -85,6 +87,7 @@ fn collisions() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/collisions.yaml"),
         spec_display: "generator/tests/fixtures/collisions.yaml".into(),
         tags: vec!["Models".into(), "Client".into(), "Builder".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -26,6 +26,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod nullable;
         mod request;
         mod retry;
+        mod secret;
 
         #[rustfmt::skip]
         pub mod api;
@@ -36,7 +37,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, BoxError, Error};
         pub use nullable::Nullable;
         pub use request::{decode, Request};
-        pub use retry::RetryPolicy;
+        pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+        pub use secret::Secret;
 
         /// The server the spec names; the client's default base URL.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -74,6 +76,8 @@ fn retry_policy(r: &Retries) -> TokenStream {
                 .exponent(#exponent)
                 #(#statuses)*
                 .retry_connection_errors(#conn)
+                // As in Speakeasy, the spec's policy applies to every method.
+                .retry_non_idempotent(true)
         )
     }
 }

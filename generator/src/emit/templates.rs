@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs")),
     ("src/request.rs", include_str!("../../../templates/runtime/request.rs")),
     ("src/retry.rs", include_str!("../../../templates/runtime/retry.rs")),
+    ("src/secret.rs", include_str!("../../../templates/runtime/secret.rs")),
 ];
 
 const DOC_TEMPLATES: &[(&str, &str)] = &[
@@ -39,10 +40,13 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
         ("fastrand", "\"2\""),
         ("httpdate", "\"1\""),
         ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
+        ("rustls", "{ version = \"0.23\", default-features = false }"),
+        ("secrecy", "\"0.10\""),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
         ("serde_path_to_error", "\"0.1\""),
-        ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+        ("tokio", "{ version = \"1\", features = [\"net\", \"time\"] }"),
+        ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
     ];
     if uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)) {
         deps.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
@@ -53,9 +57,28 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     if uses(api, |p| p == Primitive::Url) {
         deps.push(("url", "{ version = \"2\", features = [\"serde\"] }"));
     }
-    for a in active.iter().filter(|a| !a.modules.is_empty()) {
-        deps.extend(a.extras.dependencies.iter().copied());
-    }
+    deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dependencies.iter().copied()));
+    sorted(deps)
+}
+
+/// The dev-dependencies: what the runtime's own tests use (a hyper server, a TLS server,
+/// tracing), and the extras'.
+fn dev_dependencies(active: &[extras::Active]) -> Vec<Dependency> {
+    let mut deps: Vec<(&str, &str)> = vec![
+        ("http-body-util", "\"0.1\""),
+        ("hyper", "{ version = \"1\", default-features = false, features = [\"http1\", \"server\"] }"),
+        ("hyper-util", "{ version = \"0.1\", default-features = false, features = [\"tokio\"] }"),
+        ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\"] }"),
+        ("tokio", "{ version = \"1\", features = [\"io-std\", \"macros\", \"rt-multi-thread\"] }"),
+        ("tokio-rustls", "{ version = \"0.26\", default-features = false, features = [\"ring\"] }"),
+        ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
+        ("wiremock", "\"0.6\""),
+    ];
+    deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dev_dependencies.iter().copied()));
+    sorted(deps)
+}
+
+fn sorted(mut deps: Vec<(&'static str, &'static str)>) -> Vec<Dependency> {
     deps.sort();
     deps.dedup_by_key(|d| d.0);
     deps.into_iter().map(|(name, spec)| Dependency { name, spec }).collect()
@@ -93,6 +116,7 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         features => features,
         gated_examples => gated_examples,
         dependencies => dependencies(api, &active),
+        dev_dependencies => dev_dependencies(&active),
         quick_start => quick_start(examples),
     };
     let render = |name: &str, ctx: &minijinja::Value| -> Result<String, Error> {

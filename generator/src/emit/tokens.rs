@@ -135,6 +135,7 @@ impl Spelling {
                 Primitive::Date => quote!(chrono::NaiveDate),
                 Primitive::Uuid => quote!(uuid::Uuid),
                 Primitive::Url => quote!(url::Url),
+                Primitive::Secret => self.runtime("Secret"),
                 Primitive::I32 => quote!(i32),
                 Primitive::I64 => quote!(i64),
                 Primitive::F32 => quote!(f32),

@@ -34,6 +34,7 @@ impl Builder<'_> {
         Some(match ty {
             TypeRef::Primitive(p) => match (p, v) {
                 (Primitive::String, Value::String(s)) => quote!(#s.to_owned()),
+                (Primitive::Secret, Value::String(s)) => quote!(#s.into()),
                 (Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url, Value::String(s)) => {
                     // A setter taking `impl Into<Nullable<T>>` cannot infer what to parse into.
                     if self.explicit {
@@ -174,6 +175,7 @@ impl Builder<'_> {
         match ty {
             TypeRef::Primitive(p) => match p {
                 Primitive::String => quote!("example".to_owned()),
+                Primitive::Secret => quote!("example".into()),
                 Primitive::DateTime => quote!("2025-01-01T00:00:00Z".parse()?),
                 Primitive::Date => quote!("2025-01-01".parse()?),
                 Primitive::Uuid => quote!("00000000-0000-0000-0000-000000000000".parse()?),
@@ -207,9 +209,12 @@ impl Builder<'_> {
 fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
     match ty {
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => {
-                v.is_string()
-            }
+            Primitive::String
+            | Primitive::Secret
+            | Primitive::DateTime
+            | Primitive::Date
+            | Primitive::Uuid
+            | Primitive::Url => v.is_string(),
             Primitive::I32 | Primitive::I64 => v.is_i64() || v.is_u64(),
             Primitive::F32 | Primitive::F64 => v.is_number(),
             Primitive::Bool => v.is_boolean(),
