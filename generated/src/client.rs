@@ -303,16 +303,10 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, header_value("User-Agent", &self.user_agent)?);
         if let Some(url) = &self.app_url {
-            headers.insert(
-                HeaderName::from_static("http-referer"),
-                header_value("HTTP-Referer", url)?,
-            );
+            headers.insert(HeaderName::from_static("http-referer"), header_value("HTTP-Referer", url)?);
         }
         if let Some(title) = &self.app_title {
-            headers.insert(
-                HeaderName::from_static("x-openrouter-title"),
-                header_value("X-OpenRouter-Title", title)?,
-            );
+            headers.insert(HeaderName::from_static("x-openrouter-title"), header_value("X-OpenRouter-Title", title)?);
         }
         for (name, value) in &self.default_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
@@ -320,8 +314,8 @@ impl ClientBuilder {
             headers.insert(header, header_value(name, value)?);
         }
 
-        let default_host = Url::parse(crate::DEFAULT_BASE_URL)
-            .is_ok_and(|default| default.origin() == base_url.origin());
+        let default_host =
+            Url::parse(crate::DEFAULT_BASE_URL).is_ok_and(|default| default.origin() == base_url.origin());
         let api_key = self
             .api_key
             .or_else(|| {
@@ -335,9 +329,7 @@ impl ClientBuilder {
             // The message must not repeat the key.
             let bearer = Secret::from(format!("Bearer {}", key.expose_secret()));
             let mut value = HeaderValue::from_str(bearer.expose_secret()).map_err(|_| {
-                BuildError::new(
-                    "the API key contains characters not allowed in an HTTP header".to_owned(),
-                )
+                BuildError::new("the API key contains characters not allowed in an HTTP header".to_owned())
             })?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
@@ -396,14 +388,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("app_url", &self.app_url)
             .field("app_title", &self.app_title)
-            .field(
-                "default_headers",
-                &self
-                    .default_headers
-                    .iter()
-                    .map(|(name, _)| name)
-                    .collect::<Vec<_>>(),
-            )
+            .field("default_headers", &self.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -415,17 +400,13 @@ fn parse_base_url(url: &str, allow_http: bool) -> Result<Url, BuildError> {
         Ok(u) if !u.username().is_empty() || u.password().is_some() => "<URL with user info>",
         _ => url,
     };
-    let invalid = |reason: &dyn fmt::Display| {
-        BuildError::new(format!("invalid base URL `{shown}`: {reason}"))
-    };
+    let invalid = |reason: &dyn fmt::Display| BuildError::new(format!("invalid base URL `{shown}`: {reason}"));
     let parsed = parsed.map_err(|e| invalid(&e))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid(&"the scheme must be http or https"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(invalid(
-            &"it must not carry a user name or password; set the API key with `api_key`",
-        ));
+        return Err(invalid(&"it must not carry a user name or password; set the API key with `api_key`"));
     }
     if parsed.scheme() == "http" && !allow_http && !is_loopback(&parsed) {
         return Err(invalid(
@@ -483,15 +464,11 @@ impl reqwest::dns::Resolve for Resolver {
             // RFC 6761: names under `.invalid` never resolve; no query is sent.
             let lower = host.trim_end_matches('.').to_ascii_lowercase();
             if lower == "invalid" || lower.ends_with(".invalid") {
-                let source = std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "names under .invalid never resolve (RFC 6761)",
-                );
+                let source =
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "names under .invalid never resolve (RFC 6761)");
                 return Err(Box::new(DnsError { host, source }) as BoxError);
             }
-            let looked_up = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map(|addrs| addrs.collect::<Vec<_>>());
+            let looked_up = tokio::net::lookup_host((host.as_str(), 0)).await.map(|addrs| addrs.collect::<Vec<_>>());
             match looked_up {
                 Ok(addrs) => {
                     let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
@@ -506,9 +483,7 @@ impl reqwest::dns::Resolve for Resolver {
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, BuildError> {
     // The value is left out of the message: it may be a secret.
     HeaderValue::from_str(value).map_err(|_| {
-        BuildError::new(format!(
-            "the value of header `{name}` contains characters not allowed in an HTTP header"
-        ))
+        BuildError::new(format!("the value of header `{name}` contains characters not allowed in an HTTP header"))
     })
 }
 
@@ -521,10 +496,7 @@ pub struct BuildError {
 
 impl BuildError {
     fn new(message: String) -> Self {
-        Self {
-            message,
-            source: None,
-        }
+        Self { message, source: None }
     }
 }
 

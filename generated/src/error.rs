@@ -110,9 +110,9 @@ impl<E: ApiError> Error<E> {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(e) => Some(e.status()),
-            Self::UnexpectedStatus { status, .. }
-            | Self::Decode { status, .. }
-            | Self::BodyTooLarge { status, .. } => Some(*status),
+            Self::UnexpectedStatus { status, .. } | Self::Decode { status, .. } | Self::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
             Self::Timeout { .. }
             | Self::Dns { .. }
             | Self::Tls { .. }
@@ -174,10 +174,9 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 "the response body (status {status}) does not match the API schema: {}",
                 printable(&source.to_string())
             ),
-            Self::BodyTooLarge { status, limit } => write!(
-                f,
-                "the response body (status {status}) is larger than the limit of {limit} bytes"
-            ),
+            Self::BodyTooLarge { status, limit } => {
+                write!(f, "the response body (status {status}) is larger than the limit of {limit} bytes")
+            }
             Self::Timeout { after } => write!(f, "no response within the timeout of {after:?}"),
             Self::Dns { host, source } => write!(
                 f,
@@ -200,12 +199,7 @@ impl<E: ApiError> fmt::Display for Error<E> {
                         None => host.to_owned(),
                     }
                 });
-                write!(
-                    f,
-                    "cannot connect to `{}`: {}",
-                    printable(&host),
-                    printable(&innermost(e))
-                )
+                write!(f, "cannot connect to `{}`: {}", printable(&host), printable(&innermost(e)))
             }
             Self::Transport(e) => write!(f, "transport error: {}", printable(&chain(e))),
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
@@ -249,9 +243,7 @@ fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
     let mut deepest = error;
     loop {
         let next = match deepest.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
             None => deepest.source(),
         };
         match next {
@@ -271,8 +263,8 @@ pub(crate) fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS + 8));
     let mut chars = text.trim().chars();
     for c in chars.by_ref().take(MAX_SHOWN_CHARS) {
-        let hidden = c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let hidden =
+            c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         if hidden {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
@@ -305,10 +297,7 @@ mod tests {
 
     #[test]
     fn printable_escapes_controls_and_cuts() {
-        assert_eq!(
-            printable("a\u{1b}[2Jb\u{9b}c\u{202e}d\n"),
-            "a\\u{1b}[2Jb\\u{9b}c\\u{202e}d"
-        );
+        assert_eq!(printable("a\u{1b}[2Jb\u{9b}c\u{202e}d\n"), "a\\u{1b}[2Jb\\u{9b}c\\u{202e}d");
         let long = "x".repeat(1000);
         let shown = printable(&long);
         assert_eq!(shown.chars().count(), MAX_SHOWN_CHARS + 1);

@@ -228,12 +228,7 @@ impl RetryPolicy {
     /// further attempt. `attempts` is how many attempts were made (at least
     /// 1), `elapsed` the time since the first began, `headers` those of the
     /// retried response, if any (for `Retry-After`).
-    pub(crate) fn next_delay(
-        &self,
-        attempts: u32,
-        elapsed: Duration,
-        headers: Option<&HeaderMap>,
-    ) -> Option<Duration> {
+    pub(crate) fn next_delay(&self, attempts: u32, elapsed: Duration, headers: Option<&HeaderMap>) -> Option<Duration> {
         if self.max_attempts.is_some_and(|max| attempts >= max) {
             return None;
         }
@@ -249,11 +244,7 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let exponent = if self.exponent.is_finite() {
-            self.exponent.max(1.0)
-        } else {
-            1.0
-        };
+        let exponent = if self.exponent.is_finite() { self.exponent.max(1.0) } else { 1.0 };
         let power = i32::try_from(retry).unwrap_or(i32::MAX);
         let max = self.max_interval.as_secs_f64();
         let base = (self.initial_interval.as_secs_f64() * exponent.powi(power)).min(max);
@@ -272,10 +263,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
     let at = httpdate::parse_http_date(value).ok()?;
     // A date in the past means "now".
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -317,9 +305,7 @@ mod tests {
 
     #[test]
     fn attempts_and_elapsed_time_stop_retries() {
-        let p = policy()
-            .max_attempts(3)
-            .max_elapsed_time(Duration::from_secs(1));
+        let p = policy().max_attempts(3).max_elapsed_time(Duration::from_secs(1));
         assert!(p.next_delay(1, Duration::ZERO, None).is_some());
         assert!(p.next_delay(2, Duration::ZERO, None).is_some());
         assert!(p.next_delay(3, Duration::ZERO, None).is_none());
@@ -341,10 +327,7 @@ mod tests {
             assert!(d >= Duration::from_millis(75), "{d:?}");
         }
         headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
-        assert_eq!(
-            p.next_delay(1, Duration::ZERO, Some(&headers)),
-            Some(Duration::from_secs(1))
-        );
+        assert_eq!(p.next_delay(1, Duration::ZERO, Some(&headers)), Some(Duration::from_secs(1)));
         // Longer than max_interval (1 s): the server's answer stands.
         headers.insert(RETRY_AFTER, HeaderValue::from_static("120"));
         assert_eq!(p.next_delay(1, Duration::ZERO, Some(&headers)), None);
@@ -354,13 +337,8 @@ mod tests {
         // Within max_interval but beyond the remaining budget.
         let budget = policy().max_elapsed_time(Duration::from_millis(1500));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
-        assert_eq!(
-            budget.next_delay(1, Duration::from_millis(600), Some(&headers)),
-            None
-        );
+        assert_eq!(budget.next_delay(1, Duration::from_millis(600), Some(&headers)), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert!(
-            p.next_delay(1, Duration::ZERO, Some(&headers)).unwrap() <= Duration::from_millis(125)
-        );
+        assert!(p.next_delay(1, Duration::ZERO, Some(&headers)).unwrap() <= Duration::from_millis(125));
     }
 }

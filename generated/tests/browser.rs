@@ -31,15 +31,9 @@ struct AuthorizationPage {
 
 impl Respond for AuthorizationPage {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query = |name: &str| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
-        let (Some(callback), Some(challenge)) = (query("callback_url"), query("code_challenge"))
-        else {
+        let query =
+            |name: &str| request.url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned());
+        let (Some(callback), Some(challenge)) = (query("callback_url"), query("code_challenge")) else {
             return ResponseTemplate::new(400);
         };
         *self.challenge.lock().unwrap() = Some(challenge);
@@ -136,18 +130,13 @@ async fn fake_openrouter() -> (MockServer, Arc<Mutex<Option<String>>>) {
     let challenge = Arc::new(Mutex::new(None));
     Mock::given(method("GET"))
         .and(path("/auth"))
-        .respond_with(AuthorizationPage {
-            challenge: Arc::clone(&challenge),
-        })
+        .respond_with(AuthorizationPage { challenge: Arc::clone(&challenge) })
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/api/v1/auth/keys"))
         .and(body_partial_json(json!({"code": BROWSER_CODE})))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"key": NEW_KEY, "user_id": "user_browser"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY, "user_id": "user_browser"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -155,11 +144,7 @@ async fn fake_openrouter() -> (MockServer, Arc<Mutex<Option<String>>>) {
 }
 
 async fn start_login(server: &MockServer) -> LoopbackLogin {
-    let client = Client::builder()
-        .api_key("")
-        .base_url(format!("{}/api/v1", server.uri()))
-        .build()
-        .unwrap();
+    let client = Client::builder().api_key("").base_url(format!("{}/api/v1", server.uri())).build().unwrap();
     Login::new(&client)
         .authorization_page(format!("{}/auth", server.uri()))
         .timeout(Duration::from_secs(120))
@@ -172,20 +157,12 @@ async fn start_login(server: &MockServer) -> LoopbackLogin {
 async fn check_result(server: &MockServer, challenge: &Mutex<Option<String>>, key: ApiKey) {
     assert_eq!(key.as_str(), NEW_KEY);
     assert_eq!(key.user_id(), Some("user_browser"));
-    let exchange = server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.url.path() == "/api/v1/auth/keys")
-        .unwrap();
+    let exchange =
+        server.received_requests().await.unwrap().into_iter().find(|r| r.url.path() == "/api/v1/auth/keys").unwrap();
     let body: serde_json::Value = serde_json::from_slice(&exchange.body).unwrap();
     let verifier = body["code_verifier"].as_str().unwrap();
     let expected = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
-    assert_eq!(
-        challenge.lock().unwrap().as_deref(),
-        Some(expected.as_str())
-    );
+    assert_eq!(challenge.lock().unwrap().as_deref(), Some(expected.as_str()));
 }
 
 #[tokio::test]
@@ -232,11 +209,7 @@ async fn chromium_completes_the_login_after_a_hostile_neighbour_hits_the_listene
         format!("{truncated}?error=access_denied"),
         format!("{real}/more?code=bogus"),
     ] {
-        let response = neighbour
-            .get(format!("{origin}{target}"))
-            .send()
-            .await
-            .unwrap();
+        let response = neighbour.get(format!("{origin}{target}")).send().await.unwrap();
         assert_eq!(response.status(), 404, "{target}");
     }
     assert!(!finished.is_finished(), "a neighbour ended the login");

@@ -6,11 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use openrouter::api::oauth::login::{Login, LoginError};
+use openrouter::api::oauth::pkce::CodeVerifier;
 use openrouter::models::{
     CreateAuthKeysCodeRequest, ExchangeAuthCodeForApiKeyRequest, ExchangeAuthCodeForApiKeyResponse,
 };
-use openrouter::api::oauth::login::{Login, LoginError};
-use openrouter::api::oauth::pkce::CodeVerifier;
 use openrouter::{Client, Error, RetryEvent, RetryPolicy, RetryReason, Secret};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -37,12 +37,7 @@ fn eager_retry() -> RetryPolicy {
 }
 
 fn client_for(base: &str) -> Client {
-    Client::builder()
-        .base_url(base)
-        .api_key(KEY)
-        .no_retry()
-        .build()
-        .unwrap()
+    Client::builder().base_url(base).api_key(KEY).no_retry().build().unwrap()
 }
 
 fn code_request() -> CreateAuthKeysCodeRequest {
@@ -104,11 +99,7 @@ async fn connection_closed_mid_body_is_a_transport_error_and_a_post_is_not_resen
     // The policy retries connection errors, but not a POST that may have been received.
     let policy = eager_retry().retry_non_idempotent(false);
     let (client, events) = counting(&base, policy);
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.is_connect(), "{err:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 1);
@@ -116,17 +107,11 @@ async fn connection_closed_mid_body_is_a_transport_error_and_a_post_is_not_resen
 
     // Asked explicitly, the POST is resent: "connection lost" each time.
     let (client, events) = counting(&base, eager_retry().max_attempts(3));
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     let events = events.lock().unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
-    assert!(events
-        .iter()
-        .all(|e| e.reason == RetryReason::ConnectionLost && e.method == "POST"));
+    assert!(events.iter().all(|e| e.reason == RetryReason::ConnectionLost && e.method == "POST"));
     assert_eq!(events[0].path, "/auth/keys/code");
 }
 
@@ -136,29 +121,17 @@ async fn headers_that_never_come_time_out_within_the_bound() {
     let (base, _) = raw_server(b"", Duration::from_secs(60)).await;
     let client = client_for(&base);
     let start = Instant::now();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .timeout(Duration::from_millis(300))
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(code_request()).timeout(Duration::from_millis(300)).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     // Generous: proves only that it does not hang.
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
 }
 
 #[tokio::test]
 async fn a_body_larger_than_the_cap_is_rejected() {
     let server = MockServer::start().await;
     let big = "x".repeat(300_000);
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(big))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_string(big)).mount(&server).await;
     let client = Client::builder()
         .base_url(server.uri())
         .api_key(KEY)
@@ -166,48 +139,17 @@ async fn a_body_larger_than_the_cap_is_rejected() {
         .retry(eager_retry())
         .build()
         .unwrap();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::BodyTooLarge {
-                status: 200,
-                limit: 100_000
-            }
-        ),
-        "{err:?}"
-    );
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { status: 200, limit: 100_000 }), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
     // Without Content-Length (chunked): cut off while reading.
     let reply: &[u8] = b"HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n\
         10000\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
     let (base, _) = raw_server(reply, Duration::from_secs(5)).await;
-    let client = Client::builder()
-        .base_url(&base)
-        .max_response_bytes(64)
-        .no_retry()
-        .build()
-        .unwrap();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::BodyTooLarge {
-                status: 500,
-                limit: 64
-            }
-        ),
-        "{err:?}"
-    );
+    let client = Client::builder().base_url(&base).max_response_bytes(64).no_retry().build().unwrap();
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { status: 500, limit: 64 }), "{err:?}");
 }
 
 #[tokio::test]
@@ -219,32 +161,18 @@ async fn retry_after_zero_with_repeated_503s_obeys_the_policy() {
         .await;
     // Four attempts; backoff 100, 150, 225 ms (at least 75% of each): Retry-After: 0 shortens
     // none of them.
-    let policy = eager_retry()
-        .initial_interval(Duration::from_millis(100))
-        .max_interval(Duration::from_secs(1))
-        .max_attempts(4);
+    let policy =
+        eager_retry().initial_interval(Duration::from_millis(100)).max_interval(Duration::from_secs(1)).max_attempts(4);
     let (client, events) = counting(&server.uri(), policy);
     let start = Instant::now();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
     let elapsed = start.elapsed();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
-    assert!(
-        elapsed >= Duration::from_millis(355) && elapsed < Duration::from_secs(10),
-        "{elapsed:?}"
-    );
+    assert!(elapsed >= Duration::from_millis(355) && elapsed < Duration::from_secs(10), "{elapsed:?}");
     let events = events.lock().unwrap().clone();
-    assert_eq!(
-        events.iter().map(|e| e.attempt).collect::<Vec<_>>(),
-        [1, 2, 3]
-    );
-    assert!(events
-        .iter()
-        .all(|e| e.reason == RetryReason::Status(503) && e.delay >= Duration::from_millis(75)));
+    assert_eq!(events.iter().map(|e| e.attempt).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(events.iter().all(|e| e.reason == RetryReason::Status(503) && e.delay >= Duration::from_millis(75)));
 
     // The elapsed-time budget bounds the attempts too.
     server.reset().await;
@@ -258,61 +186,34 @@ async fn retry_after_zero_with_repeated_503s_obeys_the_policy() {
         .max_elapsed_time(Duration::from_millis(500));
     let (client, _) = counting(&server.uri(), policy);
     let start = Instant::now();
-    client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    client.oauth().create_auth_code(code_request()).await.unwrap_err();
     let attempts = server.received_requests().await.unwrap().len();
     // At most 500 ms / 75 ms of waits, at least 500 ms / 125 ms - 1.
     assert!((3..=8).contains(&attempts), "{attempts}");
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
 }
 
 #[tokio::test]
 async fn a_post_is_not_resent_after_a_5xx_unless_the_policy_says_so() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
     let (client, _) = counting(&server.uri(), eager_retry().retry_non_idempotent(false));
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
     let (client, _) = counting(&server.uri(), eager_retry().max_attempts(3));
-    client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    client.oauth().create_auth_code(code_request()).await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1 + 3);
 }
 
 #[tokio::test]
 async fn the_single_use_code_exchange_is_never_resent_once_it_may_have_been_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/auth/keys"))
-        .respond_with(ResponseTemplate::new(504))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).and(path("/auth/keys")).respond_with(ResponseTemplate::new(504)).mount(&server).await;
     // The most eager policy: still one request.
     let (client, events) = counting(&server.uri(), eager_retry());
-    let err = client
-        .oauth()
-        .exchange_auth_code_for_api_key(exchange_request())
-        .await
-        .unwrap_err();
+    let err = client.oauth().exchange_auth_code_for_api_key(exchange_request()).await.unwrap_err();
     assert_eq!(err.status(), Some(504));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
@@ -320,11 +221,7 @@ async fn the_single_use_code_exchange_is_never_resent_once_it_may_have_been_sent
     server.reset().await;
     Mock::given(method("POST"))
         .and(path("/auth/keys"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"key": KEY}))
-                .set_delay(Duration::from_secs(3)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": KEY})).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
     let err = client
@@ -342,15 +239,8 @@ async fn the_single_use_code_exchange_is_never_resent_once_it_may_have_been_sent
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let (client, events) = counting(
-        &format!("http://127.0.0.1:{closed}"),
-        eager_retry().max_attempts(3),
-    );
-    let err = client
-        .oauth()
-        .exchange_auth_code_for_api_key(exchange_request())
-        .await
-        .unwrap_err();
+    let (client, events) = counting(&format!("http://127.0.0.1:{closed}"), eager_retry().max_attempts(3));
+    let err = client.oauth().exchange_auth_code_for_api_key(exchange_request()).await.unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     let events = events.lock().unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
@@ -366,37 +256,17 @@ async fn redirects_are_not_followed_unless_asked() {
         .await;
     let origin = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/auth/keys/code", target.uri())),
-        )
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/auth/keys/code", target.uri())))
         .mount(&origin)
         .await;
 
-    let err = client_for(&origin.uri())
-        .oauth()
-        .exchange_auth_code_for_api_key(exchange_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::UnexpectedStatus { status: 307, .. }),
-        "{err:?}"
-    );
+    let err = client_for(&origin.uri()).oauth().exchange_auth_code_for_api_key(exchange_request()).await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedStatus { status: 307, .. }), "{err:?}");
     assert!(target.received_requests().await.unwrap().is_empty());
 
     // Opted in: followed, and the key is not sent to the other origin.
-    let client = Client::builder()
-        .base_url(origin.uri())
-        .api_key(KEY)
-        .follow_redirects(3)
-        .no_retry()
-        .build()
-        .unwrap();
-    client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap();
+    let client = Client::builder().base_url(origin.uri()).api_key(KEY).follow_redirects(3).no_retry().build().unwrap();
+    client.oauth().create_auth_code(code_request()).await.unwrap();
     let received = target.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);
     assert!(!received[0].headers.contains_key("authorization"));
@@ -405,31 +275,13 @@ async fn redirects_are_not_followed_unless_asked() {
 #[tokio::test]
 async fn dns_failure_fails_fast_with_a_dns_error_naming_the_host() {
     // The spec's policy (connection errors retried for an hour) is in force.
-    let client = Client::builder()
-        .base_url("https://openrouter-test.invalid/api/v1")
-        .api_key(KEY)
-        .build()
-        .unwrap();
+    let client = Client::builder().base_url("https://openrouter-test.invalid/api/v1").api_key(KEY).build().unwrap();
     let start = Instant::now();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Dns { host, .. } if host == "openrouter-test.invalid"),
-        "{err:?}"
-    );
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
+    assert!(matches!(&err, Error::Dns { host, .. } if host == "openrouter-test.invalid"), "{err:?}");
     let shown = err.to_string();
-    assert!(
-        shown.contains("cannot resolve `openrouter-test.invalid`"),
-        "{shown}"
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(shown.contains("cannot resolve `openrouter-test.invalid`"), "{shown}");
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
 
 /// A self-signed certificate for `localhost` and its key (made with `openssl req -x509
@@ -482,53 +334,24 @@ async fn tls_failure_fails_fast_with_a_tls_error() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Tls { host, .. } if host == "localhost"),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string()
-            .contains("TLS handshake with `localhost` failed"),
-        "{err}"
-    );
+    let err = client.oauth().create_auth_code(code_request()).await.unwrap_err();
+    assert!(matches!(&err, Error::Tls { host, .. } if host == "localhost"), "{err:?}");
+    assert!(err.to_string().contains("TLS handshake with `localhost` failed"), "{err}");
     assert!(!err.to_string().contains(KEY));
     // Not retried.
     assert_eq!(attempts.load(Ordering::SeqCst), 1);
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
 
 #[tokio::test]
 async fn the_offline_paste_login_fails_fast_naming_the_host() {
-    let client = Client::builder()
-        .base_url("https://openrouter-offline.invalid/api/v1")
-        .api_key("")
-        .build()
-        .unwrap();
-    let login = Login::new(&client)
-        .code_verifier(CodeVerifier::new(VERIFIER).unwrap())
-        .paste()
-        .unwrap();
+    let client = Client::builder().base_url("https://openrouter-offline.invalid/api/v1").api_key("").build().unwrap();
+    let login = Login::new(&client).code_verifier(CodeVerifier::new(VERIFIER).unwrap()).paste().unwrap();
     let start = Instant::now();
     let err = login.finish(&b"auth_code_pasted\n"[..]).await.unwrap_err();
     // Within the login's 30 s bound (at once, in fact: DNS failures are not retried).
-    assert!(
-        start.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        start.elapsed()
-    );
-    assert!(
-        matches!(&err, LoginError::Exchange(e) if matches!(**e, Error::Dns { .. })),
-        "{err:?}"
-    );
+    assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
+    assert!(matches!(&err, LoginError::Exchange(e) if matches!(**e, Error::Dns { .. })), "{err:?}");
     let shown = err.to_string();
     assert!(shown.contains("openrouter-offline.invalid"), "{shown}");
     assert!(shown.contains("cannot resolve"), "{shown}");
@@ -546,25 +369,14 @@ async fn text_from_the_server_is_escaped_and_cut_in_errors() {
         .await;
     Mock::given(method("POST"))
         .and(path("/auth/keys"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"error": {"code": 403, "message": hostile}})),
-        )
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": {"code": 403, "message": hostile}})))
         .mount(&server)
         .await;
     let client = client_for(&server.uri());
-    let unexpected = client
-        .oauth()
-        .create_auth_code(code_request())
-        .await
-        .unwrap_err();
+    let unexpected = client.oauth().create_auth_code(code_request()).await.unwrap_err();
     // The kept excerpt is short, and what Display shows is escaped and shorter still.
     assert!(unexpected.raw_body().unwrap().len() <= 2048 + 3);
-    let api = client
-        .oauth()
-        .exchange_auth_code_for_api_key(exchange_request())
-        .await
-        .unwrap_err();
+    let api = client.oauth().exchange_auth_code_for_api_key(exchange_request()).await.unwrap_err();
     let login = LoginError::Exchange(Box::new(api));
     for shown in [unexpected.to_string(), login.to_string()] {
         assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
@@ -580,34 +392,15 @@ async fn secrets_never_appear_in_debug_display_or_errors() {
     // A 200 whose body does not match the schema but carries the new key.
     Mock::given(method("POST"))
         .and(path("/auth/keys"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"key": new_key, "user_id": 42})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": new_key, "user_id": 42})))
         .mount(&server)
         .await;
     let client = client_for(&server.uri());
-    let err = client
-        .oauth()
-        .exchange_auth_code_for_api_key(exchange_request())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            &err,
-            Error::Decode {
-                status: 200,
-                body: None,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = client.oauth().exchange_auth_code_for_api_key(exchange_request()).await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { status: 200, body: None, .. }), "{err:?}");
     assert_eq!(err.raw_body(), None);
 
-    let response = ExchangeAuthCodeForApiKeyResponse {
-        key: new_key.into(),
-        user_id: Some("user_1".into()),
-    };
+    let response = ExchangeAuthCodeForApiKeyResponse { key: new_key.into(), user_id: Some("user_1".into()) };
     let request = exchange_request();
     let secret = Secret::from(KEY);
     let verifier = CodeVerifier::new(VERIFIER).unwrap();
@@ -668,24 +461,14 @@ impl tracing::Subscriber for Recorder {
 #[tokio::test]
 async fn each_retry_emits_a_tracing_event_without_header_values() {
     let events = Arc::new(Mutex::new(Vec::new()));
-    let _guard =
-        tracing::dispatcher::set_default(&tracing::Dispatch::new(Recorder(Arc::clone(&events))));
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(Recorder(Arc::clone(&events))));
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(code_response()))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .api_key(KEY)
-        .retry(eager_retry())
-        .build()
-        .unwrap();
+    let client = Client::builder().base_url(server.uri()).api_key(KEY).retry(eager_retry()).build().unwrap();
     client
         .oauth()
         .create_auth_code(code_request())
@@ -706,9 +489,6 @@ async fn each_retry_emits_a_tracing_event_without_header_values() {
         ] {
             assert!(event.contains(&field), "{field} missing: {event}");
         }
-        assert!(
-            !event.contains(KEY) && !event.contains("header-value"),
-            "{event}"
-        );
+        assert!(!event.contains(KEY) && !event.contains("header-value"), "{event}");
     }
 }

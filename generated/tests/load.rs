@@ -36,16 +36,12 @@ async fn answer(n: usize, counters: &Counters) -> Response<Full<Bytes>> {
         counters.unavailable.fetch_add(1, Ordering::SeqCst);
         let mut response = Response::new(Full::new(Bytes::from_static(b"busy")));
         *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-        response
-            .headers_mut()
-            .insert("retry-after", "0".parse().unwrap());
+        response.headers_mut().insert("retry-after", "0".parse().unwrap());
         return response;
     }
     let body = r#"{"data":{"id":"auth_1","app_id":1,"created_at":"2025-01-01T00:00:00Z"}}"#;
     let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
-    response
-        .headers_mut()
-        .insert("content-type", "application/json".parse().unwrap());
+    response.headers_mut().insert("content-type", "application/json".parse().unwrap());
     response
 }
 
@@ -67,9 +63,7 @@ async fn server(counters: Arc<Counters>) -> String {
                         Ok::<_, Infallible>(answer(n, &counters).await)
                     }
                 });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });
@@ -102,8 +96,7 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
         .build()
         .unwrap();
     let body: CreateAuthKeysCodeRequest =
-        serde_json::from_value(serde_json::json!({"callback_url": "https://app.example/cb"}))
-            .unwrap();
+        serde_json::from_value(serde_json::json!({"callback_url": "https://app.example/cb"})).unwrap();
 
     let start = Instant::now();
     let mut calls = JoinSet::new();
@@ -130,11 +123,7 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
     let requests = counters.requests.load(Ordering::SeqCst);
     let refused = counters.unavailable.load(Ordering::SeqCst);
     // Each 503 was retried until the third attempt: requests = calls + retries.
-    assert_eq!(
-        requests,
-        CALLS + refused - unavailable,
-        "{requests} {refused} {unavailable}"
-    );
+    assert_eq!(requests, CALLS + refused - unavailable, "{requests} {refused} {unavailable}");
     assert!(refused > 0 && ok > CALLS / 2, "{refused} {ok}");
     // Connections were reused: retries rode on open connections.
     let connections = counters.connections.load(Ordering::SeqCst);
@@ -143,10 +132,7 @@ async fn a_thousand_concurrent_calls_are_all_accounted_for() {
          connections in {elapsed:?}"
     );
     assert!(connections <= CALLS, "{connections}");
-    assert!(
-        connections < requests,
-        "{connections} connections for {requests} requests"
-    );
+    assert!(connections < requests, "{connections} connections for {requests} requests");
     // Generous: proves only that nothing hangs.
     assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
 

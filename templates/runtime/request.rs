@@ -143,10 +143,7 @@ impl<'c, T, E> Request<'c, T, E> {
     /// same name. An invalid name or value fails the request when awaited.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value.as_ref()),
-        ) {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value.as_ref())) {
             (Ok(header), Ok(value)) => {
                 if header == CONTENT_TYPE {
                     self.content_type = None;
@@ -156,9 +153,9 @@ impl<'c, T, E> Request<'c, T, E> {
             }
             // The value is left out of the message: it may be a secret.
             (Err(_), _) => self.invalid(format!("invalid header name `{name}`")),
-            (_, Err(_)) => self.invalid(format!(
-                "the value of header `{name}` contains characters not allowed in an HTTP header"
-            )),
+            (_, Err(_)) => {
+                self.invalid(format!("the value of header `{name}` contains characters not allowed in an HTTP header"))
+            }
         }
     }
 
@@ -169,19 +166,14 @@ impl<'c, T, E> Request<'c, T, E> {
             Ok(bytes) => self.body(bytes, HeaderValue::from_static("application/json")),
             Err(e) => {
                 self.body = None;
-                self.invalid(format!(
-                    "the request body cannot be serialized as JSON: {e}"
-                ))
+                self.invalid(format!("the request body cannot be serialized as JSON: {e}"))
             }
         }
     }
 
     /// Sets a `text/plain` body.
     pub fn text(self, body: String) -> Self {
-        self.body(
-            body.into_bytes(),
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )
+        self.body(body.into_bytes(), HeaderValue::from_static("text/plain; charset=utf-8"))
     }
 
     /// Sets a raw body of the given media type.
@@ -277,12 +269,7 @@ impl<T, E: ApiError> Request<'_, T, E> {
         let replay = !self.no_replay;
         let idempotent = matches!(
             self.method,
-            Method::GET
-                | Method::HEAD
-                | Method::PUT
-                | Method::DELETE
-                | Method::OPTIONS
-                | Method::TRACE
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
         let mut request = reqwest::Request::new(self.method, url);
         // The bytes move into the body; copies of the request share them.
@@ -356,9 +343,7 @@ fn classify(error: &reqwest::Error) -> Failure {
         }
         // `io::Error::source` skips the error it wraps: look at that one.
         source = match e.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
             None => e.source(),
         };
     }
@@ -400,11 +385,8 @@ impl<T> Prepared<T> {
             // May the request be sent again after it may have reached the server?
             let resend = self.replay && (self.idempotent || policy.retries_non_idempotent());
             let (reason, headers) = match &outcome {
-                Outcome::Response {
-                    status, headers, ..
-                } => (
-                    (resend && policy.retries_status(status.as_u16()))
-                        .then_some(RetryReason::Status(status.as_u16())),
+                Outcome::Response { status, headers, .. } => (
+                    (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
                     Some(headers),
                 ),
                 Outcome::Transport(e) => {
@@ -415,10 +397,9 @@ impl<T> Prepared<T> {
                     };
                     (reason.filter(|_| policy.retries_connection_errors()), None)
                 }
-                Outcome::Timeout => (
-                    (resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout),
-                    None,
-                ),
+                Outcome::Timeout => {
+                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
+                }
                 Outcome::TooLarge { .. } => (None, None),
             };
             let Some(reason) = reason else {
@@ -437,13 +418,7 @@ impl<T> Prepared<T> {
                 "retrying request"
             );
             if let Some(hook) = self.client.on_retry() {
-                hook(&RetryEvent {
-                    attempt: attempts,
-                    delay,
-                    reason,
-                    method: method.to_string(),
-                    path,
-                });
+                hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
             }
             // The outcome (and its connection) is released before waiting.
             drop(outcome);
@@ -475,10 +450,7 @@ impl<T> Prepared<T> {
             let status = response.status();
             // Taken, not copied: only `Retry-After` is read from them.
             let headers = std::mem::take(response.headers_mut());
-            if response
-                .content_length()
-                .is_some_and(|length| length > limit as u64)
-            {
+            if response.content_length().is_some_and(|length| length > limit as u64) {
                 return Ok(Outcome::TooLarge { status });
             }
             let mut body = Vec::new();
@@ -488,11 +460,7 @@ impl<T> Prepared<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok::<_, reqwest::Error>(Outcome::Response {
-                status,
-                headers,
-                body,
-            })
+            Ok::<_, reqwest::Error>(Outcome::Response { status, headers, body })
         };
         match tokio::time::timeout(self.timeout, exchange).await {
             Ok(Ok(outcome)) => outcome,
@@ -508,58 +476,32 @@ impl<T> Prepared<T> {
         let (status, body) = match outcome {
             Outcome::Response { status, body, .. } => (status, body),
             Outcome::TooLarge { status } => {
-                return Err(Error::BodyTooLarge {
-                    status: status.as_u16(),
-                    limit: self.client.max_response_bytes(),
-                })
+                return Err(Error::BodyTooLarge { status: status.as_u16(), limit: self.client.max_response_bytes() })
             }
             Outcome::Transport(e) => {
-                let host = e
-                    .url()
-                    .and_then(|url| url.host_str())
-                    .unwrap_or_default()
-                    .to_owned();
+                let host = e.url().and_then(|url| url.host_str()).unwrap_or_default().to_owned();
                 return Err(match classify(&e) {
                     Failure::Dns => Error::Dns { host, source: e },
                     Failure::Tls => Error::Tls { host, source: e },
                     Failure::Connect | Failure::Lost => Error::Transport(e),
                 });
             }
-            Outcome::Timeout => {
-                return Err(Error::Timeout {
-                    after: self.timeout,
-                })
-            }
+            Outcome::Timeout => return Err(Error::Timeout { after: self.timeout }),
         };
         let code = status.as_u16();
         if status.is_success() {
             return (self.decode)(&body).map_err(|source| {
                 if self.sensitive_response {
-                    Error::Decode {
-                        status: code,
-                        body: None,
-                        source: withheld(&source),
-                    }
+                    Error::Decode { status: code, body: None, source: withheld(&source) }
                 } else {
-                    Error::Decode {
-                        status: code,
-                        body: Some(excerpt(&body)),
-                        source,
-                    }
+                    Error::Decode { status: code, body: Some(excerpt(&body)), source }
                 }
             });
         }
         match E::from_response(code, &body) {
             Some(Ok(api_error)) => Err(Error::Api(api_error)),
-            Some(Err(e)) => Err(Error::Decode {
-                status: code,
-                body: Some(excerpt(&body)),
-                source: Box::new(e),
-            }),
-            None => Err(Error::UnexpectedStatus {
-                status: code,
-                body: excerpt(&body),
-            }),
+            Some(Err(e)) => Err(Error::Decode { status: code, body: Some(excerpt(&body)), source: Box::new(e) }),
+            None => Err(Error::UnexpectedStatus { status: code, body: excerpt(&body) }),
         }
     }
 }

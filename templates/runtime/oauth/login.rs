@@ -215,29 +215,20 @@ impl Login {
         let probe = Url::parse(&format!("http://127.0.0.1{prefix}/x")).ok();
         let valid_path = self.callback_path.starts_with('/')
             && probe.is_some_and(|url| {
-                url.path() == format!("{prefix}/x")
-                    && url.query().is_none()
-                    && url.fragment().is_none()
+                url.path() == format!("{prefix}/x") && url.query().is_none() && url.fragment().is_none()
             });
         if !valid_path {
             return Err(LoginError::InvalidCallbackPath(self.callback_path));
         }
         self.check_method()?;
 
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .map_err(LoginError::Io)?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(LoginError::Io)?;
         let port = listener.local_addr().map_err(LoginError::Io)?.port();
         let path = format!("{prefix}/{}", random_segment());
         let callback_url = Url::parse(&format!("http://127.0.0.1:{port}{path}"))
             .map_err(|_| LoginError::InvalidCallbackPath(self.callback_path.clone()))?;
         let (authorization_url, exchange) = self.prepare(Some(&callback_url))?;
-        Ok(LoopbackLogin {
-            listener,
-            callback_url,
-            authorization_url,
-            exchange,
-        })
+        Ok(LoopbackLogin { listener, callback_url, authorization_url, exchange })
     }
 
     /// Builds an authorization URL without callback: the page shows the code
@@ -247,10 +238,7 @@ impl Login {
     pub fn paste(self) -> Result<PasteLogin, LoginError> {
         self.check_method()?;
         let (authorization_url, exchange) = self.prepare(None)?;
-        Ok(PasteLogin {
-            authorization_url,
-            exchange,
-        })
+        Ok(PasteLogin { authorization_url, exchange })
     }
 
     fn check_method(&self) -> Result<(), LoginError> {
@@ -276,13 +264,8 @@ impl Login {
             url = url.key_label(label);
         }
         let url = url.build().map_err(LoginError::AuthorizationUrl)?;
-        let exchange = Exchange {
-            client: self.client,
-            verifier,
-            method: self.method,
-            timeout: self.timeout,
-            retry: self.retry,
-        };
+        let exchange =
+            Exchange { client: self.client, verifier, method: self.method, timeout: self.timeout, retry: self.retry };
         Ok((url, exchange))
     }
 }
@@ -317,14 +300,11 @@ struct Exchange {
 
 impl Exchange {
     async fn run(self, code: Secret) -> Result<ApiKey, LoginError> {
-        let body =
-            models::ExchangeAuthCodeForApiKeyRequest::new(code.expose_secret().to_owned().into())
-                .with_code_verifier(self.verifier.as_str().to_owned().into())
-                .with_code_challenge_method(
-                    models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
-                        self.method.as_str(),
-                    ),
-                );
+        let body = models::ExchangeAuthCodeForApiKeyRequest::new(code.expose_secret().to_owned().into())
+            .with_code_verifier(self.verifier.as_str().to_owned().into())
+            .with_code_challenge_method(models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
+                self.method.as_str(),
+            ));
         let response = self
             .client
             .oauth()
@@ -338,10 +318,7 @@ impl Exchange {
         // `into`: the field is a `Secret` when the spec marks it, a `String` otherwise.
         #[allow(clippy::useless_conversion)]
         let key = response.key.into();
-        Ok(ApiKey {
-            key,
-            user_id: response.user_id,
-        })
+        Ok(ApiKey { key, user_id: response.user_id })
     }
 }
 
@@ -430,14 +407,11 @@ fn pasted_code(line: &str) -> Result<Secret, LoginError> {
         if matches!(url.scheme(), "http" | "https") {
             let callback = Callback::from_query(&url);
             if let Some(error) = callback.error {
-                return Err(LoginError::Denied {
-                    error,
-                    description: callback.error_description,
-                });
+                return Err(LoginError::Denied { error, description: callback.error_description });
             }
-            let code = callback.code.ok_or_else(|| {
-                LoginError::InvalidCode("the pasted URL has no `code` parameter".to_owned())
-            })?;
+            let code = callback
+                .code
+                .ok_or_else(|| LoginError::InvalidCode("the pasted URL has no `code` parameter".to_owned()))?;
             check_code(&code)?;
             return Ok(code.into());
         }
@@ -451,14 +425,10 @@ fn check_code(code: &str) -> Result<(), LoginError> {
         return Err(LoginError::EmptyCode);
     }
     if code.len() > MAX_CODE_LEN {
-        return Err(LoginError::InvalidCode(format!(
-            "it is longer than {MAX_CODE_LEN} characters"
-        )));
+        return Err(LoginError::InvalidCode(format!("it is longer than {MAX_CODE_LEN} characters")));
     }
     if !code.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(LoginError::InvalidCode(
-            "it contains spaces or characters other than printable ASCII".to_owned(),
-        ));
+        return Err(LoginError::InvalidCode("it contains spaces or characters other than printable ASCII".to_owned()));
     }
     Ok(())
 }
@@ -578,29 +548,15 @@ fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome,
         .filter(|_| origin_form && target.path().starts_with('/'))
         .and_then(|target| Url::parse(&format!("http://127.0.0.1{target}")).ok());
     let Some(url) = url else {
-        return (
-            Outcome::Ignored,
-            page(
-                StatusCode::BAD_REQUEST,
-                "Bad request",
-                "This is not a valid HTTP request.",
-            ),
-        );
+        return (Outcome::Ignored, page(StatusCode::BAD_REQUEST, "Bad request", "This is not a valid HTTP request."));
     };
     if url.path() != callback_path {
-        return (
-            Outcome::Ignored,
-            page(StatusCode::NOT_FOUND, "Not found", "Nothing here."),
-        );
+        return (Outcome::Ignored, page(StatusCode::NOT_FOUND, "Not found", "Nothing here."));
     }
     if method != Method::GET {
         return (
             Outcome::Ignored,
-            page(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "Method not allowed",
-                "Only GET is accepted here.",
-            ),
+            page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "Only GET is accepted here."),
         );
     }
     let callback = Callback::from_query(&url);
@@ -611,10 +567,7 @@ fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome,
             "Login failed",
             "OpenRouter reported an error. Return to the application for details; you can close this tab.",
         );
-        let outcome = Outcome::Denied {
-            error,
-            description: callback.error_description,
-        };
+        let outcome = Outcome::Denied { error, description: callback.error_description };
         return (outcome, response);
     }
     match callback.code {
@@ -628,11 +581,7 @@ fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome,
         ),
         _ => (
             Outcome::Ignored,
-            page(
-                StatusCode::BAD_REQUEST,
-                "Missing code",
-                "This request carries no valid `code` parameter.",
-            ),
+            page(StatusCode::BAD_REQUEST, "Missing code", "This request carries no valid `code` parameter."),
         ),
     }
 }
@@ -646,10 +595,7 @@ fn page(status: StatusCode, title: &str, message: &str) -> Page {
     let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if status == StatusCode::METHOD_NOT_ALLOWED {
         headers.insert(ALLOW, HeaderValue::from_static("GET"));
@@ -689,11 +635,7 @@ impl ApiKey {
     /// only the prefix when the key is too short to hide the rest.
     pub fn masked(&self) -> String {
         let chars: Vec<char> = self.key.expose_secret().chars().collect();
-        let prefix_len = chars
-            .iter()
-            .take(10)
-            .rposition(|c| *c == '-')
-            .map_or(0, |index| index + 1);
+        let prefix_len = chars.iter().take(10).rposition(|c| *c == '-').map_or(0, |index| index + 1);
         let prefix: String = chars[..prefix_len].iter().collect();
         // At least eight characters stay hidden.
         if chars.len() < prefix_len + 4 + 8 {
@@ -706,10 +648,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("key", &self.masked())
-            .field("user_id", &self.user_id)
-            .finish()
+        f.debug_struct("ApiKey").field("key", &self.masked()).field("user_id", &self.user_id).finish()
     }
 }
 
@@ -792,11 +731,7 @@ impl fmt::Display for LoginError {
             }
             Self::Denied { error, description } => {
                 // Both come from the callback's query: escaped and cut.
-                write!(
-                    f,
-                    "OpenRouter did not authorize the login: {}",
-                    printable(error)
-                )?;
+                write!(f, "OpenRouter did not authorize the login: {}", printable(error))?;
                 if let Some(description) = description {
                     write!(f, " ({})", printable(description))?;
                 }
@@ -813,11 +748,9 @@ impl fmt::Display for LoginError {
                      (codes are single-use, expire after about 10 minutes and must match the verifier)",
                     printable(message)
                 ),
-                (Some(status), Some(message)) => write!(
-                    f,
-                    "exchanging the authorization code failed ({status}): {}",
-                    printable(message)
-                ),
+                (Some(status), Some(message)) => {
+                    write!(f, "exchanging the authorization code failed ({status}): {}", printable(message))
+                }
                 _ => write!(f, "exchanging the authorization code failed: {e}"),
             },
         }

@@ -105,15 +105,8 @@ impl CodeVerifier {
     /// characters, each one of `A-Z`, `a-z`, `0-9`, `-`, `.`, `_`, `~`.
     pub fn new(verifier: impl Into<String>) -> Result<Self, InvalidCodeVerifier> {
         let verifier = verifier.into();
-        if let Some((position, character)) = verifier
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !is_unreserved(*c))
-        {
-            return Err(InvalidCodeVerifier::Character {
-                position,
-                character,
-            });
+        if let Some((position, character)) = verifier.chars().enumerate().find(|(_, c)| !is_unreserved(*c)) {
+            return Err(InvalidCodeVerifier::Character { position, character });
         }
         // Every character is ASCII now, so bytes are characters.
         let length = verifier.len();
@@ -131,9 +124,7 @@ impl CodeVerifier {
     /// The challenge for `method`.
     pub fn challenge(&self, method: ChallengeMethod) -> CodeChallenge {
         let value = match method {
-            ChallengeMethod::S256 => {
-                URL_SAFE_NO_PAD.encode(Sha256::digest(self.as_str().as_bytes()))
-            }
+            ChallengeMethod::S256 => URL_SAFE_NO_PAD.encode(Sha256::digest(self.as_str().as_bytes())),
             ChallengeMethod::Plain => self.as_str().to_owned(),
         };
         CodeChallenge { value, method }
@@ -195,10 +186,7 @@ impl fmt::Display for InvalidCodeVerifier {
                 "invalid PKCE code verifier: it has {length} characters; RFC 7636 requires \
                  {MIN_VERIFIER_LEN} to {MAX_VERIFIER_LEN}"
             ),
-            Self::Character {
-                position,
-                character,
-            } => write!(
+            Self::Character { position, character } => write!(
                 f,
                 "invalid PKCE code verifier: character {character:?} at position {position} is \
                  not allowed; RFC 7636 allows only A-Z, a-z, 0-9, '-', '.', '_' and '~'"
@@ -344,11 +332,7 @@ impl AuthorizationUrl {
 
     /// Checks the parameters and returns the percent-encoded URL.
     pub fn build(self) -> Result<Url, AuthorizationUrlError> {
-        let callback_url = self
-            .callback_url
-            .as_deref()
-            .map(validate_callback_url)
-            .transpose()?;
+        let callback_url = self.callback_url.as_deref().map(validate_callback_url).transpose()?;
         if callback_url.is_none() && self.challenge.is_none() {
             return Err(AuthorizationUrlError::ChallengeRequired);
         }
@@ -387,10 +371,7 @@ impl AuthorizationUrl {
 
 /// `https`, or `http` on a loopback address; no user info, query or fragment.
 fn validate_page(raw: &str) -> Result<Url, AuthorizationUrlError> {
-    let invalid = |reason: &str| AuthorizationUrlError::InvalidPage {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let invalid = |reason: &str| AuthorizationUrlError::InvalidPage { url: raw.to_owned(), reason: reason.to_owned() };
     let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
     match url.scheme() {
         "https" if url.host().is_some() => {}
@@ -408,10 +389,8 @@ fn validate_page(raw: &str) -> Result<Url, AuthorizationUrlError> {
 
 /// `https`, or `http` on `localhost` / `127.0.0.1`; no fragment.
 fn validate_callback_url(raw: &str) -> Result<Url, AuthorizationUrlError> {
-    let invalid = |reason: &str| AuthorizationUrlError::InvalidCallbackUrl {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let invalid =
+        |reason: &str| AuthorizationUrlError::InvalidCallbackUrl { url: raw.to_owned(), reason: reason.to_owned() };
     let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
     match url.scheme() {
         "https" if url.host().is_some() => {}
@@ -420,9 +399,7 @@ fn validate_callback_url(raw: &str) -> Result<Url, AuthorizationUrlError> {
             // The parser lowercases domains and normalizes IPv4 addresses.
             let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1"));
             if !loopback {
-                return Err(invalid(
-                    "an http callback URL must be on localhost or 127.0.0.1; use https otherwise",
-                ));
+                return Err(invalid("an http callback URL must be on localhost or 127.0.0.1; use https otherwise"));
             }
         }
         _ => return Err(invalid("the scheme must be https (or http on localhost)")),
@@ -475,14 +452,12 @@ impl fmt::Display for AuthorizationUrlError {
                 "an authorization URL without a callback URL needs a code challenge \
                  (set one with `code_challenge`)",
             ),
-            Self::InvalidLimit(limit) => write!(
-                f,
-                "invalid credit limit {limit}: it must be a finite, non-negative amount of US dollars"
-            ),
-            Self::InvalidKeyLabel(chars) => write!(
-                f,
-                "invalid key label: it has {chars} characters; 1 to {MAX_KEY_LABEL_CHARS} are allowed"
-            ),
+            Self::InvalidLimit(limit) => {
+                write!(f, "invalid credit limit {limit}: it must be a finite, non-negative amount of US dollars")
+            }
+            Self::InvalidKeyLabel(chars) => {
+                write!(f, "invalid key label: it has {chars} characters; 1 to {MAX_KEY_LABEL_CHARS} are allowed")
+            }
         }
     }
 }
