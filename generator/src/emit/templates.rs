@@ -2,7 +2,7 @@
 //! Cargo.toml and README, rendered with minijinja. Templates are compiled in, so the
 //! generator reads no file but the spec.
 
-use super::{extras, pages};
+use super::{extras, features, pages};
 use crate::diag::Error;
 use crate::ir::{Api, Primitive, TypeRef};
 use minijinja::{context, Environment};
@@ -99,21 +99,38 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         .iter()
         .map(|t| context! { tag => t, operations => pages::operations(t, examples), description => pages::cell(t.description.as_deref()) })
         .collect();
+    let tag_features = features::Features::new(api);
+    // Extras' features turn on their tag's feature too (the login needs the OAuth operations).
     let features: Vec<_> = active
         .iter()
-        .flat_map(|a| a.features())
-        .map(|f| context! { name => f.name, doc => f.doc, enables => f.enables })
+        .flat_map(|a| a.features().map(move |f| (a, f)))
+        .map(|(a, f)| {
+            let mut enables = vec![tag_features.of_tag(&a.tag.module).to_owned()];
+            enables.extend(f.enables.iter().map(|e| (*e).to_owned()));
+            context! { name => f.name, doc => f.doc, enables => enables }
+        })
         .collect();
-    let gated_examples: Vec<_> = active
+    let mut gated_examples: Vec<_> = active
         .iter()
         .flat_map(|a| a.examples())
         .filter_map(|(e, feature)| Some(context! { name => e.name, feature => feature? }))
         .collect();
+    // Each operation's example program needs its tag's feature.
+    for t in &api.tags {
+        for op in &t.operations {
+            let path = super::usage::example_path(t, op);
+            if examples.iter().any(|(p, _)| *p == path) {
+                let name = path.trim_start_matches("examples/").trim_end_matches(".rs").to_owned();
+                gated_examples.push(context! { name => name, feature => tag_features.of_tag(&t.module) });
+            }
+        }
+    }
     let ctx = context! {
         api => api,
         tags => tags,
         models => api.types.keys().map(|n| (n.clone(), pages::model_page(n))).collect::<Vec<_>>(),
         features => features,
+        tag_features => api.tags.iter().map(|t| tag_features.of_tag(&t.module).to_owned()).collect::<Vec<_>>(),
         gated_examples => gated_examples,
         dependencies => dependencies(api, &active),
         dev_dependencies => dev_dependencies(&active),
