@@ -474,8 +474,8 @@ impl<T> Prepared<T> {
     }
 
     fn finish<E: ApiError>(&self, outcome: Outcome<Vec<u8>>) -> Result<T, Error<E>> {
-        let (status, body) = match outcome {
-            Outcome::Response { status, body, .. } => (status, body),
+        let (status, headers, body) = match outcome {
+            Outcome::Response { status, headers, body } => (status, headers, body),
             Outcome::TooLarge { status } => {
                 return Err(Error::BodyTooLarge { status: status.as_u16(), limit: self.client.max_response_bytes() })
             }
@@ -500,7 +500,12 @@ impl<T> Prepared<T> {
             });
         }
         match E::from_response(code, &body) {
-            Some(Ok(api_error)) => Err(Error::Api(api_error)),
+            Some(Ok(mut api_error)) => {
+                if let Some(after) = crate::retry::retry_after(&headers) {
+                    api_error.set_retry_after(after);
+                }
+                Err(Error::Api(api_error))
+            }
             Some(Err(e)) => Err(Error::Decode { status: code, body: Some(excerpt(&body)), source: Box::new(e) }),
             None => Err(Error::UnexpectedStatus { status: code, body: excerpt(&body) }),
         }

@@ -17,6 +17,16 @@ pub trait ApiError: std::error::Error + Send + Sync + Sized + 'static {
 
     /// The HTTP status of the response this error came from.
     fn status(&self) -> u16;
+
+    /// How long the server asked to wait (`Retry-After`), for the statuses
+    /// that carry it (429, 503).
+    fn retry_after(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Records the response's `Retry-After`; kept by the variants of the
+    /// statuses that carry it.
+    fn set_retry_after(&mut self, _after: Duration) {}
 }
 
 /// Why an operation failed. `E` holds the operation's documented error
@@ -126,6 +136,12 @@ impl<E: ApiError> Error<E> {
             Self::Api(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`
+    /// of a documented 429 or 503 answer), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(ApiError::retry_after)
     }
 
     /// The start of the raw response body, kept when it could not be turned
