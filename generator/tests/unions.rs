@@ -69,6 +69,22 @@ async fn a_body_that_does_not_fit_names_the_path_and_keeps_the_body() {
     }
 }
 
+#[tokio::test]
+async fn a_429_and_a_503_keep_the_retry_after_they_were_sent() {
+    use openrouter::api::shapes::EchoError;
+    use wiremock::{matchers::method, Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(429).insert_header("Retry-After", "7").set_body_json(json!({"a": "later"}));
+    Mock::given(method("POST")).respond_with(busy).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let client = openrouter::Client::builder().base_url(server.uri()).no_retry().build().unwrap();
+    let err = client.shapes().echo(Holder::default()).await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert!(matches!(err, openrouter::Error::Api(EchoError::TooManyRequests { ref body, .. }) if body.a == "later"));
+    let err = client.shapes().echo(Holder::default()).await.unwrap_err();
+    assert!(matches!(err, openrouter::Error::Api(EchoError::ServiceUnavailable { retry_after: None })), "{err:?}");
+}
+
 #[test]
 fn all_of_shapes_become_the_type_they_describe() {
     let cat = json!({"type": "cat", "name": "Tom"});
