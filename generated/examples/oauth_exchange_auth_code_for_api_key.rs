@@ -11,11 +11,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = openrouter::Client::builder()
         .api_key(std::env::var("OPENROUTER_API_KEY")?)
         .build()?;
-    let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".to_owned())
+    let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".into())
         .with_code_challenge_method(
             ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::S256,
         )
-        .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned());
+        .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
     let response = client.oauth().exchange_auth_code_for_api_key(body).await?;
     println!("{response:#?}");
     Ok(())

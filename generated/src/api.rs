@@ -5,4 +5,7 @@
 /// Obtain a user-controlled API key through the PKCE flow.
 ///
 /// Operations of the `OAuth` tag (`client.oauth()`).
+///
+/// Available with the `oauth` feature.
+#[cfg(feature = "oauth")]
 pub mod oauth;

@@ -9,12 +9,21 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AG
 use reqwest::Url;
 
 use crate::error::BoxError;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryEvent, RetryPolicy};
+use crate::secret::Secret;
 
 /// The environment variable read for the API key when none is set.
 const API_KEY_ENV: &str = "OPENROUTER_API_KEY";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_USER_AGENT: &str = concat!("openrouter-rust/", env!("CARGO_PKG_VERSION"));
+/// The longest wait for a TCP connection (and TLS handshake) of our own HTTP
+/// client; the attempt timeout caps it too.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default cap on a response body: 4 MiB.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The hook called before each retry; see [`ClientBuilder::on_retry`].
+type RetryHook = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
 
 /// A client for the API. Cheap to clone: clones share one connection pool.
 ///
@@ -47,6 +56,8 @@ struct Inner {
     has_api_key: bool,
     timeout: Duration,
     retry: Option<RetryPolicy>,
+    max_response_bytes: usize,
+    on_retry: Option<RetryHook>,
 }
 
 impl Client {
@@ -94,6 +105,14 @@ impl Client {
     pub(crate) fn retry(&self) -> Option<&RetryPolicy> {
         self.inner.retry.as_ref()
     }
+
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
+    pub(crate) fn on_retry(&self) -> Option<&(dyn Fn(&RetryEvent) + Send + Sync)> {
+        self.inner.on_retry.as_deref()
+    }
 }
 
 impl fmt::Debug for Client {
@@ -106,15 +125,21 @@ impl fmt::Debug for Client {
             .field("headers", &inner.headers.keys().collect::<Vec<_>>())
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
-            .finish()
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .finish_non_exhaustive()
     }
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    api_key: Option<Secret>,
+    api_key_from_env: bool,
     base_url: String,
+    allow_http: bool,
+    redirects: usize,
+    max_response_bytes: usize,
+    on_retry: Option<RetryHook>,
     timeout: Duration,
     retry: Option<RetryPolicy>,
     user_agent: String,
@@ -128,7 +153,12 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             api_key: None,
+            api_key_from_env: false,
             base_url: crate::DEFAULT_BASE_URL.to_owned(),
+            allow_http: false,
+            redirects: 0,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            on_retry: None,
             timeout: DEFAULT_TIMEOUT,
             retry: crate::spec_retry_policy(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
@@ -144,19 +174,67 @@ impl ClientBuilder {
     /// The API key, sent as `Authorization: Bearer <key>`.
     ///
     /// When not set, the `OPENROUTER_API_KEY` environment variable is read
-    /// at [`build`](Self::build); when that is unset too, or the key is
+    /// at [`build`](Self::build), but only when the base URL is on the
+    /// default host (call [`api_key_from_env`](Self::api_key_from_env) to
+    /// send it to another host); when that is unset too, or the key is
     /// empty, no `Authorization` header is sent. (So `api_key("")` turns the
     /// environment fallback off.)
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// Reads the API key from `OPENROUTER_API_KEY` at
+    /// [`build`](Self::build) whatever the base URL's host. Without this
+    /// call the variable is only used for the default host, so that a key
+    /// meant for OpenRouter is never sent to a host the caller did not
+    /// choose it for.
+    pub fn api_key_from_env(mut self) -> Self {
+        self.api_key_from_env = true;
         self
     }
 
     /// The URL operation paths are appended to; default
     /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL). A trailing slash is
     /// ignored.
+    ///
+    /// It must be `https`, or `http` on a loopback address (`localhost`,
+    /// `127.0.0.0/8`, `[::1]`) unless [`allow_http`](Self::allow_http) is
+    /// set, and must not carry a user name or password.
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base_url = url.as_ref().to_owned();
+        self
+    }
+
+    /// Accepts an `http://` base URL on any host: the API key and all data
+    /// then travel in clear. Default `false` (only loopback hosts).
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Follows up to `max` redirects; default `0`: a redirect is returned as
+    /// [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus), because
+    /// a `307`/`308` would replay the request body (credentials included) to
+    /// wherever it points. `Authorization` is dropped on a redirect to
+    /// another host.
+    pub fn follow_redirects(mut self, max: usize) -> Self {
+        self.redirects = max;
+        self
+    }
+
+    /// The largest response body read, in bytes; default 4 MiB. A larger
+    /// body fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Calls `hook` before each retry, such as to tell the user
+    /// "retrying in 2 s (status 503)". Each retry also emits a `tracing`
+    /// event (target `openrouter::retry`).
+    pub fn on_retry(mut self, hook: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(hook));
         self
     }
 
@@ -209,8 +287,10 @@ impl ClientBuilder {
     }
 
     /// Sends requests with this `reqwest` client (for proxies, custom TLS,
-    /// connection pool settings, ...). Its own default headers and timeout
-    /// apply too.
+    /// connection pool settings, ...). Its own default headers, timeout and
+    /// redirect policy apply too (reqwest follows up to 10 redirects by
+    /// default: set `redirect(Policy::none())` on it to keep this crate's
+    /// default).
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -218,21 +298,15 @@ impl ClientBuilder {
 
     /// Checks the settings and creates the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = parse_base_url(&self.base_url)?;
+        let base_url = parse_base_url(&self.base_url, self.allow_http)?;
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, header_value("User-Agent", &self.user_agent)?);
         if let Some(url) = &self.app_url {
-            headers.insert(
-                HeaderName::from_static("http-referer"),
-                header_value("HTTP-Referer", url)?,
-            );
+            headers.insert(HeaderName::from_static("http-referer"), header_value("HTTP-Referer", url)?);
         }
         if let Some(title) = &self.app_title {
-            headers.insert(
-                HeaderName::from_static("x-openrouter-title"),
-                header_value("X-OpenRouter-Title", title)?,
-            );
+            headers.insert(HeaderName::from_static("x-openrouter-title"), header_value("X-OpenRouter-Title", title)?);
         }
         for (name, value) in &self.default_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
@@ -240,16 +314,22 @@ impl ClientBuilder {
             headers.insert(header, header_value(name, value)?);
         }
 
+        let default_host =
+            Url::parse(crate::DEFAULT_BASE_URL).is_ok_and(|default| default.origin() == base_url.origin());
         let api_key = self
             .api_key
-            .or_else(|| std::env::var(API_KEY_ENV).ok())
+            .or_else(|| {
+                (default_host || self.api_key_from_env)
+                    .then(|| std::env::var(API_KEY_ENV).ok())
+                    .flatten()
+                    .map(Secret::from)
+            })
             .filter(|key| !key.is_empty());
         if let Some(key) = &api_key {
             // The message must not repeat the key.
-            let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                BuildError::new(
-                    "the API key contains characters not allowed in an HTTP header".to_owned(),
-                )
+            let bearer = Secret::from(format!("Bearer {}", key.expose_secret()));
+            let mut value = HeaderValue::from_str(bearer.expose_secret()).map_err(|_| {
+                BuildError::new("the API key contains characters not allowed in an HTTP header".to_owned())
             })?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
@@ -263,6 +343,14 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .default_headers(headers.clone())
+                .redirect(match self.redirects {
+                    0 => reqwest::redirect::Policy::none(),
+                    max => reqwest::redirect::Policy::limited(max),
+                })
+                .dns_resolver(Arc::new(Resolver))
+                // A connection that cannot be made (a black-holed address) fails as a
+                // connection error, which is safe to retry: nothing was sent.
+                .connect_timeout(self.timeout.min(CONNECT_TIMEOUT))
                 .build()
                 .map_err(|e| BuildError {
                     message: "could not create the HTTP client".to_owned(),
@@ -280,6 +368,8 @@ impl ClientBuilder {
                 has_api_key: api_key.is_some(),
                 timeout: self.timeout,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+                on_retry: self.on_retry,
             }),
         })
     }
@@ -288,31 +378,41 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
+            .field("allow_http", &self.allow_http)
+            .field("follow_redirects", &self.redirects)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("app_url", &self.app_url)
             .field("app_title", &self.app_title)
-            .field(
-                "default_headers",
-                &self
-                    .default_headers
-                    .iter()
-                    .map(|(name, _)| name)
-                    .collect::<Vec<_>>(),
-            )
+            .field("default_headers", &self.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
 
-fn parse_base_url(url: &str) -> Result<Url, BuildError> {
-    let invalid =
-        |reason: &dyn fmt::Display| BuildError::new(format!("invalid base URL `{url}`: {reason}"));
-    let parsed = Url::parse(url).map_err(|e| invalid(&e))?;
+fn parse_base_url(url: &str, allow_http: bool) -> Result<Url, BuildError> {
+    let parsed = Url::parse(url);
+    // A URL with a password is not repeated in the message.
+    let shown = match &parsed {
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => "<URL with user info>",
+        _ => url,
+    };
+    let invalid = |reason: &dyn fmt::Display| BuildError::new(format!("invalid base URL `{shown}`: {reason}"));
+    let parsed = parsed.map_err(|e| invalid(&e))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid(&"the scheme must be http or https"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(&"it must not carry a user name or password; set the API key with `api_key`"));
+    }
+    if parsed.scheme() == "http" && !allow_http && !is_loopback(&parsed) {
+        return Err(invalid(
+            &"http sends the API key in clear: use https, or http only on a loopback address \
+              (or call `allow_http(true)`)",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid(&"it must not have a query or fragment"));
@@ -320,12 +420,70 @@ fn parse_base_url(url: &str) -> Result<Url, BuildError> {
     Ok(parsed)
 }
 
+/// `localhost`, `127.0.0.0/8` or `[::1]`.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A name resolution failure, recognizable in an error's source chain (so
+/// that it is reported as [`Error::Dns`](crate::Error::Dns) and not retried).
+#[derive(Debug)]
+pub(crate) struct DnsError {
+    host: String,
+    source: std::io::Error,
+}
+
+impl fmt::Display for DnsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot resolve `{}`: {}", self.host, self.source)
+    }
+}
+
+impl std::error::Error for DnsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The system resolver (as reqwest's default), with errors of our own type,
+/// answering `.invalid` names itself.
+struct Resolver;
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            // RFC 6761: names under `.invalid` never resolve; no query is sent.
+            let lower = host.trim_end_matches('.').to_ascii_lowercase();
+            if lower == "invalid" || lower.ends_with(".invalid") {
+                let source =
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "names under .invalid never resolve (RFC 6761)");
+                return Err(Box::new(DnsError { host, source }) as BoxError);
+            }
+            let looked_up = tokio::net::lookup_host((host.as_str(), 0)).await.map(|addrs| addrs.collect::<Vec<_>>());
+            match looked_up {
+                Ok(addrs) => {
+                    let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+                    Ok(addrs)
+                }
+                Err(source) => Err(Box::new(DnsError { host, source }) as BoxError),
+            }
+        })
+    }
+}
+
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, BuildError> {
     // The value is left out of the message: it may be a secret.
     HeaderValue::from_str(value).map_err(|_| {
-        BuildError::new(format!(
-            "the value of header `{name}` contains characters not allowed in an HTTP header"
-        ))
+        BuildError::new(format!("the value of header `{name}` contains characters not allowed in an HTTP header"))
     })
 }
 
@@ -338,10 +496,7 @@ pub struct BuildError {
 
 impl BuildError {
     fn new(message: String) -> Self {
-        Self {
-            message,
-            source: None,
-        }
+        Self { message, source: None }
     }
 }
 

@@ -8,6 +8,7 @@ mod error;
 mod nullable;
 mod request;
 mod retry;
+mod secret;
 
 #[rustfmt::skip]
 pub mod api;
@@ -19,7 +20,8 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, BoxError, Error};
 pub use nullable::Nullable;
 pub use request::{decode, Request};
-pub use retry::RetryPolicy;
+pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+pub use secret::Secret;
 
 /// The server the spec names; the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -33,6 +35,7 @@ pub(crate) fn spec_retry_policy() -> Option<RetryPolicy> {
             .max_elapsed_time(std::time::Duration::from_millis(3600000))
             .exponent(1.5)
             .status_range(5)
-            .retry_connection_errors(true),
+            .retry_connection_errors(true)
+            .retry_non_idempotent(true),
     )
 }

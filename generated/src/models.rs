@@ -3,9 +3,13 @@
 
 #![allow(clippy::large_enum_variant)]
 
+#[allow(unused_imports)]
 use crate::Nullable;
 
+#[cfg(feature = "oauth")]
 /// Body of a 400 answer.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"error":{"code":400,"message":"Invalid request parameters"}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +28,7 @@ pub struct BadRequestResponse {
     pub user_id: Nullable<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl BadRequestResponse {
     /// A value with the required `error` and every optional field left out.
     pub fn new(error: BadRequestResponseErrorData) -> Self {
@@ -50,7 +55,10 @@ impl BadRequestResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// What was wrong with the request.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":400,"message":"Invalid request parameters"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -66,6 +74,7 @@ pub struct BadRequestResponseErrorData {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "oauth")]
 impl BadRequestResponseErrorData {
     /// A value with the required `code`, `message` and every optional field left out.
     pub fn new(code: i64, message: String) -> Self {
@@ -86,7 +95,10 @@ impl BadRequestResponseErrorData {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Body of a 409 answer.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"error":{"code":409,"message":"Resource conflict. Please try again later."}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -105,6 +117,7 @@ pub struct ConflictResponse {
     pub user_id: Nullable<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl ConflictResponse {
     /// A value with the required `error` and every optional field left out.
     pub fn new(error: ConflictResponseErrorData) -> Self {
@@ -131,7 +144,10 @@ impl ConflictResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// What the request conflicted with.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":409,"message":"Resource conflict. Please try again later."}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -147,6 +163,7 @@ pub struct ConflictResponseErrorData {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "oauth")]
 impl ConflictResponseErrorData {
     /// A value with the required `code`, `message` and every optional field left out.
     pub fn new(code: i64, message: String) -> Self {
@@ -167,7 +184,10 @@ impl ConflictResponseErrorData {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Defined inline at `#/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema`.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"callback_url":"https://myapp.com/auth/callback","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM","code_challenge_method":"S256","limit":100}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -225,6 +245,7 @@ pub struct CreateAuthKeysCodeRequest {
     pub workspace_id: Option<uuid::Uuid>,
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeRequest {
     /// A value with the required `callback_url` and every optional field left out.
     pub fn new(callback_url: url::Url) -> Self {
@@ -292,6 +313,7 @@ impl CreateAuthKeysCodeRequest {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeRequest {
     /// Checks the constraints the spec sets on [`CreateAuthKeysCodeRequest`] and the values inside it (lengths, bounds, item counts) before it is sent; the error names the first value out of bounds by its path in wire names.
     ///
@@ -311,7 +333,10 @@ impl CreateAuthKeysCodeRequest {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// How `code_challenge` was derived from the verifier.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `"S256"`
 ///
@@ -326,6 +351,7 @@ pub enum CreateAuthKeysCodeRequestCodeChallengeMethod {
     Unknown(String),
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeRequestCodeChallengeMethod {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -337,6 +363,7 @@ impl CreateAuthKeysCodeRequestCodeChallengeMethod {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl From<&str> for CreateAuthKeysCodeRequestCodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -347,18 +374,21 @@ impl From<&str> for CreateAuthKeysCodeRequestCodeChallengeMethod {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl std::fmt::Display for CreateAuthKeysCodeRequestCodeChallengeMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl serde::Serialize for CreateAuthKeysCodeRequestCodeChallengeMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestCodeChallengeMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,7 +404,10 @@ impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestCodeChallengeMeth
     }
 }
 
+#[cfg(feature = "oauth")]
 /// How often the credit limit resets; it never resets when left out.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `"monthly"`
 ///
@@ -391,6 +424,7 @@ pub enum CreateAuthKeysCodeRequestUsageLimitType {
     Unknown(String),
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeRequestUsageLimitType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -403,6 +437,7 @@ impl CreateAuthKeysCodeRequestUsageLimitType {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl From<&str> for CreateAuthKeysCodeRequestUsageLimitType {
     fn from(value: &str) -> Self {
         match value {
@@ -414,18 +449,21 @@ impl From<&str> for CreateAuthKeysCodeRequestUsageLimitType {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl std::fmt::Display for CreateAuthKeysCodeRequestUsageLimitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl serde::Serialize for CreateAuthKeysCodeRequestUsageLimitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -442,7 +480,10 @@ impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequestUsageLimitType {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Defined inline at `#/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema`.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"data":{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -453,6 +494,7 @@ pub struct CreateAuthKeysCodeResponse {
     pub data: CreateAuthKeysCodeResponseData,
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeResponse {
     /// A value with the required `data` and every optional field left out.
     pub fn new(data: CreateAuthKeysCodeResponseData) -> Self {
@@ -460,7 +502,10 @@ impl CreateAuthKeysCodeResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// The new authorization code.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"id":"auth_code_xyz789","app_id":12345,"created_at":"2025-08-24T10:30:00Z"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -476,17 +521,21 @@ pub struct CreateAuthKeysCodeResponseData {
     /// The code to send to the exchange endpoint.
     ///
     /// Example: `"auth_code_xyz789"`
-    pub id: String,
+    pub id: crate::Secret,
 }
 
+#[cfg(feature = "oauth")]
 impl CreateAuthKeysCodeResponseData {
     /// A value with the required `app_id`, `created_at`, `id` and every optional field left out.
-    pub fn new(app_id: i64, created_at: String, id: String) -> Self {
+    pub fn new(app_id: i64, created_at: String, id: crate::Secret) -> Self {
         Self { app_id, created_at, id }
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Defined inline at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":"auth_code_abc123def456","code_verifier":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk","code_challenge_method":"S256"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -494,7 +543,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     /// Code taken from the `code` query parameter of the callback.
     ///
     /// Example: `"auth_code_abc123def456"`
-    pub code: String,
+    pub code: crate::Secret,
     /// How the challenge was computed from the verifier.
     ///
     /// (optional; may be `null`)
@@ -510,12 +559,13 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     ///
     /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code_verifier: Option<String>,
+    pub code_verifier: Option<crate::Secret>,
 }
 
+#[cfg(feature = "oauth")]
 impl ExchangeAuthCodeForApiKeyRequest {
     /// A value with the required `code` and every optional field left out.
-    pub fn new(code: String) -> Self {
+    pub fn new(code: crate::Secret) -> Self {
         Self {
             code,
             code_challenge_method: Nullable::Absent,
@@ -533,12 +583,13 @@ impl ExchangeAuthCodeForApiKeyRequest {
     }
 
     /// Sets [`code_verifier`](Self::code_verifier).
-    pub fn with_code_verifier(mut self, value: String) -> Self {
+    pub fn with_code_verifier(mut self, value: crate::Secret) -> Self {
         self.code_verifier = Some(value);
         self
     }
 }
 
+#[cfg(feature = "oauth")]
 impl ExchangeAuthCodeForApiKeyRequest {
     /// Checks the constraints the spec sets on [`ExchangeAuthCodeForApiKeyRequest`] and the values inside it (lengths, bounds, item counts) before it is sent; the error names the first value out of bounds by its path in wire names.
     ///
@@ -550,7 +601,10 @@ impl ExchangeAuthCodeForApiKeyRequest {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// How the challenge was computed from the verifier.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `"S256"`
 ///
@@ -565,6 +619,7 @@ pub enum ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     Unknown(String),
 }
 
+#[cfg(feature = "oauth")]
 impl ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -576,6 +631,7 @@ impl ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl From<&str> for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -586,18 +642,21 @@ impl From<&str> for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl std::fmt::Display for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl serde::Serialize for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "oauth")]
 impl<'de> serde::Deserialize<'de>
 for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -614,7 +673,10 @@ for ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Defined inline at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"key":"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","user_id":"user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -622,7 +684,7 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     /// The new API key; send it as a bearer token.
     ///
     /// Example: `"sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`
-    pub key: String,
+    pub key: crate::Secret,
     /// The user who owns the key, when known.
     ///
     /// (may be `null`)
@@ -632,9 +694,10 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl ExchangeAuthCodeForApiKeyResponse {
     /// A value with the required `key` and every optional field left out.
-    pub fn new(key: String) -> Self {
+    pub fn new(key: crate::Secret) -> Self {
         Self { key, user_id: None }
     }
 
@@ -645,7 +708,10 @@ impl ExchangeAuthCodeForApiKeyResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Body of a 403 answer.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"error":{"code":403,"message":"Only management keys can perform this operation"}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -664,6 +730,7 @@ pub struct ForbiddenResponse {
     pub user_id: Nullable<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl ForbiddenResponse {
     /// A value with the required `error` and every optional field left out.
     pub fn new(error: ForbiddenResponseErrorData) -> Self {
@@ -690,7 +757,10 @@ impl ForbiddenResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Why the operation was not allowed.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":403,"message":"Only management keys can perform this operation"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -706,6 +776,7 @@ pub struct ForbiddenResponseErrorData {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "oauth")]
 impl ForbiddenResponseErrorData {
     /// A value with the required `code`, `message` and every optional field left out.
     pub fn new(code: i64, message: String) -> Self {
@@ -726,7 +797,10 @@ impl ForbiddenResponseErrorData {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Body of a 500 answer.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"error":{"code":500,"message":"Internal Server Error"}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -745,6 +819,7 @@ pub struct InternalServerResponse {
     pub user_id: Nullable<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl InternalServerResponse {
     /// A value with the required `error` and every optional field left out.
     pub fn new(error: InternalServerResponseErrorData) -> Self {
@@ -771,7 +846,10 @@ impl InternalServerResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// What failed on the server.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":500,"message":"Internal Server Error"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -787,6 +865,7 @@ pub struct InternalServerResponseErrorData {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "oauth")]
 impl InternalServerResponseErrorData {
     /// A value with the required `code`, `message` and every optional field left out.
     pub fn new(code: i64, message: String) -> Self {
@@ -807,7 +886,10 @@ impl InternalServerResponseErrorData {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Body of a 401 answer.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"error":{"code":401,"message":"Missing Authentication header"}}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -826,6 +908,7 @@ pub struct UnauthorizedResponse {
     pub user_id: Nullable<String>,
 }
 
+#[cfg(feature = "oauth")]
 impl UnauthorizedResponse {
     /// A value with the required `error` and every optional field left out.
     pub fn new(error: UnauthorizedResponseErrorData) -> Self {
@@ -852,7 +935,10 @@ impl UnauthorizedResponse {
     }
 }
 
+#[cfg(feature = "oauth")]
 /// Why the credentials were refused.
+///
+/// Available with the `oauth` feature.
 ///
 /// Example: `{"code":401,"message":"Missing Authentication header"}`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -868,6 +954,7 @@ pub struct UnauthorizedResponseErrorData {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "oauth")]
 impl UnauthorizedResponseErrorData {
     /// A value with the required `code`, `message` and every optional field left out.
     pub fn new(code: i64, message: String) -> Self {

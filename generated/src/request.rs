@@ -13,8 +13,8 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use crate::client::Client;
-use crate::error::{ApiError, BoxError, Error};
-use crate::retry::RetryPolicy;
+use crate::error::{excerpt, ApiError, BoxError, Error};
+use crate::retry::{RetryEvent, RetryPolicy, RetryReason};
 
 /// Decoders for success bodies, chosen per operation by the generated code.
 pub mod decode {
@@ -193,6 +193,11 @@ pub struct Request<'c, T, E> {
     retry: Option<Option<RetryPolicy>>,
     /// The first problem found while building; reported instead of sending.
     invalid: Option<String>,
+    /// The success body carries a credential: errors keep none of it.
+    sensitive_response: bool,
+    /// The request carries a single-use credential: never resent once it may
+    /// have reached the server.
+    no_replay: bool,
     // `fn() -> E` keeps `Request` Send + Sync whatever `E` is.
     _error: PhantomData<fn() -> E>,
 }
@@ -219,6 +224,8 @@ impl<'c, T, E> Request<'c, T, E> {
             timeout: None,
             retry: None,
             invalid: None,
+            sensitive_response: false,
+            no_replay: false,
             _error: PhantomData,
         }
     }
@@ -236,8 +243,7 @@ impl<'c, T, E> Request<'c, T, E> {
 
     /// The value of parameter `name` as JSON, or why it cannot be.
     fn param_json<V: Serialize + ?Sized>(name: &str, value: &V) -> Result<serde_json::Value, String> {
-        serde_json::to_value(value)
-            .map_err(|e| format!("parameter `{name}` cannot be serialized: {e}"))
+        serde_json::to_value(value).map_err(|e| format!("parameter `{name}` cannot be serialized: {e}"))
     }
 
     /// Adds query parameter `name`, laid out as `style` and `explode` say.
@@ -252,8 +258,7 @@ impl<'c, T, E> Request<'c, T, E> {
     ) -> Self {
         match Self::param_json(name, value) {
             Ok(v) => {
-                self.query
-                    .extend(param::query_pairs(name, &v, style, explode));
+                self.query.extend(param::query_pairs(name, &v, style, explode));
                 self
             }
             Err(message) => self.invalid(message),
@@ -300,10 +305,7 @@ impl<'c, T, E> Request<'c, T, E> {
     /// same name. An invalid name or value fails the request when awaited.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value.as_ref()),
-        ) {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value.as_ref())) {
             (Ok(header), Ok(value)) => {
                 if header == CONTENT_TYPE {
                     self.content_type = None;
@@ -313,9 +315,9 @@ impl<'c, T, E> Request<'c, T, E> {
             }
             // The value is left out of the message: it may be a secret.
             (Err(_), _) => self.invalid(format!("invalid header name `{name}`")),
-            (_, Err(_)) => self.invalid(format!(
-                "the value of header `{name}` contains characters not allowed in an HTTP header"
-            )),
+            (_, Err(_)) => {
+                self.invalid(format!("the value of header `{name}` contains characters not allowed in an HTTP header"))
+            }
         }
     }
 
@@ -326,19 +328,14 @@ impl<'c, T, E> Request<'c, T, E> {
             Ok(bytes) => self.body(bytes, HeaderValue::from_static("application/json")),
             Err(e) => {
                 self.body = None;
-                self.invalid(format!(
-                    "the request body cannot be serialized as JSON: {e}"
-                ))
+                self.invalid(format!("the request body cannot be serialized as JSON: {e}"))
             }
         }
     }
 
     /// Sets a `text/plain` body.
     pub fn text(self, body: String) -> Self {
-        self.body(
-            body.into_bytes(),
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )
+        self.body(body.into_bytes(), HeaderValue::from_static("text/plain; charset=utf-8"))
     }
 
     /// Sets a raw body of the given media type.
@@ -381,6 +378,25 @@ impl<'c, T, E> Request<'c, T, E> {
         self.retry = Some(None);
         self
     }
+
+    /// Marks the success body as carrying a credential (such as a new API
+    /// key): an [`Error::Decode`] then keeps none of the body, and its source
+    /// only says where the body did not match. The generated methods call
+    /// this for responses with `format: password` fields.
+    pub fn sensitive_response(mut self) -> Self {
+        self.sensitive_response = true;
+        self
+    }
+
+    /// Marks the request as carrying a single-use credential (such as an
+    /// authorization code): it is retried only when the connection failed
+    /// before anything was sent, never after a timeout, a lost connection
+    /// or an error status, whatever the retry policy. The generated methods
+    /// call this for non-idempotent requests with `format: password` fields.
+    pub fn no_replay(mut self) -> Self {
+        self.no_replay = true;
+        self
+    }
 }
 
 impl<T, E> IntoFuture for Request<'_, T, E>
@@ -412,6 +428,11 @@ impl<T, E: ApiError> Request<'_, T, E> {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
+        let replay = !self.no_replay;
+        let idempotent = matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
         let mut request = reqwest::Request::new(self.method, url);
         // The bytes move into the body; copies of the request share them.
         *request.body_mut() = self.body.map(reqwest::Body::from);
@@ -422,6 +443,9 @@ impl<T, E: ApiError> Request<'_, T, E> {
             decode: self.decode,
             timeout: self.timeout.unwrap_or_else(|| self.client.timeout()),
             retry: self.retry,
+            sensitive_response: self.sensitive_response,
+            replay,
+            idempotent,
         };
         Ok((prepared, request))
     }
@@ -435,6 +459,11 @@ struct Prepared<T> {
     timeout: Duration,
     /// `None`: the client's policy; `Some(None)`: no retries.
     retry: Option<Option<RetryPolicy>>,
+    sensitive_response: bool,
+    /// Whether the request may be sent again after it may have reached the
+    /// server (the policy still decides).
+    replay: bool,
+    idempotent: bool,
 }
 
 /// How one attempt ended; `B` is the response body.
@@ -444,8 +473,47 @@ enum Outcome<B> {
         headers: HeaderMap,
         body: B,
     },
+    /// The body is larger than the client's limit.
+    TooLarge {
+        status: StatusCode,
+    },
     Transport(reqwest::Error),
     Timeout,
+}
+
+/// What a transport error means for retrying and reporting.
+enum Failure {
+    /// Name resolution failed.
+    Dns,
+    /// The TLS handshake failed.
+    Tls,
+    /// No connection was made: nothing was sent.
+    Connect,
+    /// The connection broke; the request may have reached the server.
+    Lost,
+}
+
+fn classify(error: &reqwest::Error) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<crate::client::DnsError>() || e.to_string() == "dns error" {
+            // Ours, or hyper-util's resolver's (a client passed in).
+            return Failure::Dns;
+        }
+        if e.is::<rustls::Error>() {
+            return Failure::Tls;
+        }
+        // `io::Error::source` skips the error it wraps: look at that one.
+        source = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    if error.is_connect() {
+        Failure::Connect
+    } else {
+        Failure::Lost
+    }
 }
 
 impl<T> Prepared<T> {
@@ -468,29 +536,55 @@ impl<T> Prepared<T> {
                 Some(_) => request.try_clone(),
                 None => None,
             };
+            let method = request.method().clone();
+            let path = request.url().path().to_owned();
             self.add_headers(request.headers_mut());
             let outcome = self.attempt(request).await;
             attempts += 1;
             let (Some(policy), Some(kept)) = (self.retry_policy(), kept) else {
                 return self.finish(outcome);
             };
-            let (retryable, headers) = match &outcome {
-                Outcome::Response {
-                    status, headers, ..
-                } => (policy.retries_status(status.as_u16()), Some(headers)),
-                Outcome::Transport(e) => (
-                    policy.retries_connection_errors() && (e.is_connect() || e.is_timeout()),
-                    None,
+            // May the request be sent again after it may have reached the server?
+            let resend = self.replay && (self.idempotent || policy.retries_non_idempotent());
+            let (reason, headers) = match &outcome {
+                Outcome::Response { status, headers, .. } => (
+                    (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
+                    Some(headers),
                 ),
-                Outcome::Timeout => (policy.retries_connection_errors(), None),
+                Outcome::Transport(e) => {
+                    let reason = match classify(e) {
+                        Failure::Dns | Failure::Tls => None,
+                        Failure::Connect => Some(RetryReason::Connect),
+                        Failure::Lost => resend.then_some(RetryReason::ConnectionLost),
+                    };
+                    (reason.filter(|_| policy.retries_connection_errors()), None)
+                }
+                Outcome::Timeout => {
+                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
+                }
+                Outcome::TooLarge { .. } => (None, None),
             };
-            match retryable
-                .then(|| policy.next_delay(attempts, start.elapsed(), headers))
-                .flatten()
-            {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => return self.finish(outcome),
+            let Some(reason) = reason else {
+                return self.finish(outcome);
+            };
+            let Some(delay) = policy.next_delay(attempts, start.elapsed(), headers) else {
+                return self.finish(outcome);
+            };
+            tracing::warn!(
+                target: "openrouter::retry",
+                attempt = attempts,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                reason = %reason,
+                method = %method,
+                path = %path,
+                "retrying request"
+            );
+            if let Some(hook) = self.client.on_retry() {
+                hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
             }
+            // The outcome (and its connection) is released before waiting.
+            drop(outcome);
+            tokio::time::sleep(delay).await;
             request = kept;
         }
     }
@@ -509,7 +603,8 @@ impl<T> Prepared<T> {
         }
     }
 
-    async fn attempt(&self, request: reqwest::Request) -> Outcome<impl AsRef<[u8]>> {
+    async fn attempt(&self, request: reqwest::Request) -> Outcome<Vec<u8>> {
+        let limit = self.client.max_response_bytes();
         // Our own timeout rather than reqwest's, so it also covers a client
         // passed in with `with_http_client` and reading the body.
         let exchange = async {
@@ -517,55 +612,85 @@ impl<T> Prepared<T> {
             let status = response.status();
             // Taken, not copied: only `Retry-After` is read from them.
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(Outcome::Response {
-                status,
-                headers,
-                body,
-            })
+            if response.content_length().is_some_and(|length| length > limit as u64) {
+                return Ok(Outcome::TooLarge { status });
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > limit {
+                    return Ok(Outcome::TooLarge { status });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>(Outcome::Response { status, headers, body })
         };
         match tokio::time::timeout(self.timeout, exchange).await {
             Ok(Ok(outcome)) => outcome,
-            // A timeout of a client passed in with `with_http_client`.
-            Ok(Err(e)) if e.is_timeout() => Outcome::Timeout,
+            // A timeout of a client passed in with `with_http_client`; a connect
+            // timeout stays a connection error (nothing was sent).
+            Ok(Err(e)) if e.is_timeout() && !e.is_connect() => Outcome::Timeout,
             Ok(Err(e)) => Outcome::Transport(e),
             Err(_elapsed) => Outcome::Timeout,
         }
     }
 
-    fn finish<E: ApiError>(&self, outcome: Outcome<impl AsRef<[u8]>>) -> Result<T, Error<E>> {
-        let (status, body) = match outcome {
-            Outcome::Response { status, body, .. } => (status, body),
-            Outcome::Transport(e) => return Err(Error::Transport(e)),
-            Outcome::Timeout => {
-                return Err(Error::Timeout {
-                    after: self.timeout,
-                })
+    fn finish<E: ApiError>(&self, outcome: Outcome<Vec<u8>>) -> Result<T, Error<E>> {
+        let (status, headers, body) = match outcome {
+            Outcome::Response { status, headers, body } => (status, headers, body),
+            Outcome::TooLarge { status } => {
+                return Err(Error::BodyTooLarge { status: status.as_u16(), limit: self.client.max_response_bytes() })
             }
+            Outcome::Transport(e) => {
+                let host = e.url().and_then(|url| url.host_str()).unwrap_or_default().to_owned();
+                return Err(match classify(&e) {
+                    Failure::Dns => Error::Dns { host, source: e },
+                    Failure::Tls => Error::Tls { host, source: e },
+                    Failure::Connect | Failure::Lost => Error::Transport(e),
+                });
+            }
+            Outcome::Timeout => return Err(Error::Timeout { after: self.timeout }),
         };
-        let body = body.as_ref();
         let code = status.as_u16();
-        let decode_error = |source: BoxError| Error::Decode {
-            status: code,
-            body: lossy(body),
-            source,
-        };
         if status.is_success() {
-            return (self.decode)(body).map_err(decode_error);
+            return (self.decode)(&body).map_err(|source| {
+                if self.sensitive_response {
+                    Error::Decode { status: code, body: None, source: withheld(&source) }
+                } else {
+                    Error::Decode { status: code, body: Some(excerpt(&body)), source }
+                }
+            });
         }
-        match E::from_response(code, body) {
-            Some(Ok(api_error)) => Err(Error::Api(api_error)),
-            Some(Err(e)) => Err(decode_error(Box::new(e))),
-            None => Err(Error::UnexpectedStatus {
-                status: code,
-                body: lossy(body),
-            }),
+        match E::from_response(code, &body) {
+            Some(Ok(mut api_error)) => {
+                if let Some(after) = crate::retry::retry_after(&headers) {
+                    api_error.set_retry_after(after);
+                }
+                Err(Error::Api(api_error))
+            }
+            Some(Err(e)) => Err(Error::Decode { status: code, body: Some(excerpt(&body)), source: Box::new(e) }),
+            None => Err(Error::UnexpectedStatus { status: code, body: excerpt(&body) }),
         }
     }
 }
 
-fn lossy(body: &[u8]) -> String {
-    String::from_utf8_lossy(body).into_owned()
+/// A decode error of a body that carries a credential: only where it
+/// failed (the path of field names, the line and column), none of the body's
+/// text (serde's messages can quote values).
+fn withheld(source: &BoxError) -> BoxError {
+    let (path, e) = match source.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+        Some(e) => (format!("{}: ", e.path()), e.inner()),
+        None => match source.downcast_ref::<serde_json::Error>() {
+            Some(e) => (String::new(), e),
+            None => return "the body could not be decoded (details withheld: it carries a credential)".into(),
+        },
+    };
+    format!(
+        "{path}{:?} error at line {}, column {} (details withheld: the body carries a credential)",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+    .into()
 }
 
 #[cfg(test)]

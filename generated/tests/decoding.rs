@@ -1,9 +1,9 @@
-//! Decoding is forgiving where the API drifts and precise where it breaks: unknown fields are
-//! ignored, a value we do not know is kept, and a body that does not fit names the path of the
-//! bad value and keeps the body.
+//! Decoding is forgiving where the API drifts: unknown fields are ignored and a value we do not
+//! know is kept. (A body that does not fit names the path of the bad value: see the unions
+//! fixture test of the generator, whose answers carry no secret.)
 
 use openrouter::models::{CreateAuthKeysCodeRequest, CreateAuthKeysCodeRequestCodeChallengeMethod};
-use openrouter::{Client, Error};
+use openrouter::Client;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -28,21 +28,7 @@ async fn unknown_fields_are_ignored() {
     let data = json!({"id": "c", "app_id": 1, "created_at": "2025-01-01T00:00:00Z", "new_field": {"x": 1}});
     let (_server, client) = answer(json!({"data": data, "meta": "new"})).await;
     let created = client.oauth().create_auth_code(request()).await.unwrap();
-    assert_eq!(created.data.id, "c");
-}
-
-#[tokio::test]
-async fn a_missing_required_field_names_its_path_and_keeps_the_body() {
-    let (_server, client) = answer(json!({"data": {"app_id": 1, "created_at": "2025-01-01T00:00:00Z"}})).await;
-    match client.oauth().create_auth_code(request()).await {
-        Err(Error::Decode { status, body, source }) => {
-            assert_eq!(status, 200);
-            let message = source.to_string();
-            assert!(message.starts_with("data: missing field `id`"), "{message}");
-            assert!(body.contains("\"app_id\":1"), "{body}");
-        }
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    assert_eq!(created.data.id.expose_secret(), "c");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#[allow(unused_imports)]
 use openrouter::models;
 use serde_json::Value;
 
@@ -38,6 +39,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// Example of the 400 answer of `POST /auth/keys`.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_bad_request_example() {
     let _: models::BadRequestResponse = round_trip(
@@ -46,6 +48,7 @@ fn exchange_auth_code_for_api_key_bad_request_example() {
 }
 
 /// Example of the 403 answer of `POST /auth/keys`.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_forbidden_example() {
     let _: models::ForbiddenResponse = round_trip(
@@ -54,6 +57,7 @@ fn exchange_auth_code_for_api_key_forbidden_example() {
 }
 
 /// Example of the 500 answer of `POST /auth/keys`.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_internal_server_error_example() {
     let _: models::InternalServerResponse = round_trip(
@@ -62,6 +66,7 @@ fn exchange_auth_code_for_api_key_internal_server_error_example() {
 }
 
 /// Example of the 401 answer of `POST /auth/keys/code`.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_code_unauthorized_example() {
     let _: models::UnauthorizedResponse = round_trip(
@@ -70,6 +75,7 @@ fn create_auth_code_unauthorized_example() {
 }
 
 /// Example of the 403 answer of `POST /auth/keys/code`.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_code_forbidden_example() {
     let _: models::ForbiddenResponse = round_trip(
@@ -78,6 +84,7 @@ fn create_auth_code_forbidden_example() {
 }
 
 /// Example of the 409 answer of `POST /auth/keys/code`.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_code_conflict_example() {
     let _: models::ConflictResponse = round_trip(
@@ -86,6 +93,7 @@ fn create_auth_code_conflict_example() {
 }
 
 /// Example of the `BadRequestResponseErrorData` schema.
+#[cfg(feature = "oauth")]
 #[test]
 fn bad_request_response_error_data_example() {
     let _: models::BadRequestResponseErrorData = round_trip(
@@ -94,6 +102,7 @@ fn bad_request_response_error_data_example() {
 }
 
 /// Example of the `ConflictResponseErrorData` schema.
+#[cfg(feature = "oauth")]
 #[test]
 fn conflict_response_error_data_example() {
     let _: models::ConflictResponseErrorData = round_trip(
@@ -102,6 +111,7 @@ fn conflict_response_error_data_example() {
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_keys_code_request_example() {
     let _: models::CreateAuthKeysCodeRequest = round_trip(
@@ -131,6 +141,7 @@ fn create_auth_keys_code_request_code_challenge_example() {
 ///
 /// A property example alone is checked against the field's own type: the struct
 /// around it may have other required fields.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_keys_code_request_code_challenge_method_example() {
     let value: models::CreateAuthKeysCodeRequestCodeChallengeMethod = round_trip(
@@ -172,6 +183,7 @@ fn create_auth_keys_code_request_limit_example() {
 ///
 /// A property example alone is checked against the field's own type: the struct
 /// around it may have other required fields.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_keys_code_request_usage_limit_type_example() {
     let value: models::CreateAuthKeysCodeRequestUsageLimitType = round_trip(
@@ -183,6 +195,7 @@ fn create_auth_keys_code_request_usage_limit_type_example() {
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema`.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_keys_code_response_example() {
     let _: models::CreateAuthKeysCodeResponse = round_trip(
@@ -194,6 +207,7 @@ fn create_auth_keys_code_response_example() {
 ///
 /// A property example alone is checked against the field's own type: the struct
 /// around it may have other required fields.
+#[cfg(feature = "oauth")]
 #[test]
 fn create_auth_keys_code_response_data_example() {
     let _: models::CreateAuthKeysCodeResponseData = round_trip(
@@ -225,10 +239,11 @@ fn create_auth_keys_code_response_data_created_at_example() {
 /// around it may have other required fields.
 #[test]
 fn create_auth_keys_code_response_data_id_example() {
-    let _: String = round_trip(r#""auth_code_xyz789""#);
+    let _: openrouter::Secret = round_trip(r#""auth_code_xyz789""#);
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_request_example() {
     let _: models::ExchangeAuthCodeForApiKeyRequest = round_trip(
@@ -242,13 +257,14 @@ fn exchange_auth_code_for_api_key_request_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_example() {
-    let _: String = round_trip(r#""auth_code_abc123def456""#);
+    let _: openrouter::Secret = round_trip(r#""auth_code_abc123def456""#);
 }
 
 /// Example of the `code_challenge_method` property of `ExchangeAuthCodeForApiKeyRequest`.
 ///
 /// A property example alone is checked against the field's own type: the struct
 /// around it may have other required fields.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_request_code_challenge_method_example() {
     let value: models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod = round_trip(
@@ -265,10 +281,13 @@ fn exchange_auth_code_for_api_key_request_code_challenge_method_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_request_code_verifier_example() {
-    let _: String = round_trip(r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#);
+    let _: openrouter::Secret = round_trip(
+        r#""dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk""#,
+    );
 }
 
 /// Example of the schema at `#/paths/~1auth~1keys/post/responses/200/content/application~1json/schema`.
+#[cfg(feature = "oauth")]
 #[test]
 fn exchange_auth_code_for_api_key_response_example() {
     let _: models::ExchangeAuthCodeForApiKeyResponse = round_trip(
@@ -282,7 +301,7 @@ fn exchange_auth_code_for_api_key_response_example() {
 /// around it may have other required fields.
 #[test]
 fn exchange_auth_code_for_api_key_response_key_example() {
-    let _: String = round_trip(
+    let _: openrouter::Secret = round_trip(
         r#""sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef""#,
     );
 }
@@ -297,6 +316,7 @@ fn exchange_auth_code_for_api_key_response_user_id_example() {
 }
 
 /// Example of the `ForbiddenResponseErrorData` schema.
+#[cfg(feature = "oauth")]
 #[test]
 fn forbidden_response_error_data_example() {
     let _: models::ForbiddenResponseErrorData = round_trip(
@@ -305,6 +325,7 @@ fn forbidden_response_error_data_example() {
 }
 
 /// Example of the `InternalServerResponseErrorData` schema.
+#[cfg(feature = "oauth")]
 #[test]
 fn internal_server_response_error_data_example() {
     let _: models::InternalServerResponseErrorData = round_trip(
@@ -313,6 +334,7 @@ fn internal_server_response_error_data_example() {
 }
 
 /// Example of the `UnauthorizedResponseErrorData` schema.
+#[cfg(feature = "oauth")]
 #[test]
 fn unauthorized_response_error_data_example() {
     let _: models::UnauthorizedResponseErrorData = round_trip(

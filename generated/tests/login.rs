@@ -24,16 +24,23 @@ const NEW_KEY: &str = "sk-or-v1-0123456789abcdef0123456789abcdef";
 
 /// A client for the mock that sends no API key and does not retry.
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key("")
-        .base_url(format!("{}/api/v1", server.uri()))
-        .no_retry()
-        .build()
-        .unwrap()
+    Client::builder().api_key("").base_url(format!("{}/api/v1", server.uri())).no_retry().build().unwrap()
 }
 
 fn login(server: &MockServer) -> Login {
-    Login::new(&client(server)).code_verifier(CodeVerifier::new(VERIFIER).unwrap())
+    Login::new(&client(server))
+        .code_verifier(CodeVerifier::new(VERIFIER).unwrap())
+        .authorization_page(format!("{}/auth", server.uri()))
+}
+
+/// The random segment the callback path ends with: 256 bits, base64url.
+fn assert_random_segment(path: &str, prefix: &str) {
+    let segment = path
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or_else(|| panic!("{path} does not start with {prefix}/"));
+    assert_eq!(segment.len(), 43, "{segment}");
+    assert!(segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
 }
 
 /// The exchange answers `code` (with the RFC verifier, S256) with a new key.
@@ -45,9 +52,7 @@ async fn mount_exchange(server: &MockServer, code: &str) {
             "code_verifier": VERIFIER,
             "code_challenge_method": "S256",
         })))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY, "user_id": "user_42"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": NEW_KEY, "user_id": "user_42"})))
         .expect(1)
         .mount(server)
         .await;
@@ -76,28 +81,18 @@ async fn mount_forbidden(server: &MockServer) {
 }
 
 fn query(url: &Url) -> Vec<(String, String)> {
-    url.query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// Sends raw bytes to the callback's address; returns the status and the
 /// whole response.
 async fn send_raw(callback: &Url, request: &[u8]) -> (u16, String) {
-    let address = format!(
-        "{}:{}",
-        callback.host_str().unwrap(),
-        callback.port().unwrap()
-    );
+    let address = format!("{}:{}", callback.host_str().unwrap(), callback.port().unwrap());
     let mut stream = TcpStream::connect(address).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, response)
 }
 
@@ -115,22 +110,13 @@ fn target_with_query(callback: &Url, query: &str) -> String {
 }
 
 /// Runs `finish` in the background so the test can act as the browser.
-fn finish_in_background(
-    login: LoopbackLogin,
-) -> tokio::task::JoinHandle<Result<ApiKey, LoginError>> {
+fn finish_in_background(login: LoopbackLogin) -> tokio::task::JoinHandle<Result<ApiKey, LoginError>> {
     tokio::spawn(login.finish())
 }
 
 async fn assert_not_listening(callback: &Url) {
-    let address = format!(
-        "{}:{}",
-        callback.host_str().unwrap(),
-        callback.port().unwrap()
-    );
-    assert!(
-        TcpStream::connect(address).await.is_err(),
-        "still listening on {callback}"
-    );
+    let address = format!("{}:{}", callback.host_str().unwrap(), callback.port().unwrap());
+    assert!(TcpStream::connect(address).await.is_err(), "still listening on {callback}");
 }
 
 // ---- loopback ----
@@ -140,23 +126,15 @@ async fn loopback_login_end_to_end() {
     let server = MockServer::start().await;
     mount_exchange(&server, "auth_code_abc123").await;
 
-    let login = login(&server)
-        .limit(25.0)
-        .key_label("e2e test")
-        .loopback()
-        .await
-        .unwrap();
+    let login = login(&server).limit(25.0).key_label("e2e test").loopback().await.unwrap();
 
     let callback = login.callback_url().clone();
     assert_eq!(callback.scheme(), "http");
     assert_eq!(callback.host_str(), Some("127.0.0.1"));
     assert_ne!(callback.port(), Some(0));
-    assert_eq!(callback.path(), "/callback");
+    assert_random_segment(callback.path(), "/callback");
     let auth = login.authorization_url().clone();
-    assert_eq!(
-        format!("{}{}", auth.origin().ascii_serialization(), auth.path()),
-        format!("{}/auth", server.uri())
-    );
+    assert_eq!(format!("{}{}", auth.origin().ascii_serialization(), auth.path()), format!("{}/auth", server.uri()));
     assert_eq!(
         query(&auth),
         vec![
@@ -169,13 +147,9 @@ async fn loopback_login_end_to_end() {
     );
 
     let finished = finish_in_background(login);
-    let (status, page) = browser_get(
-        &callback,
-        &target_with_query(&callback, "code=auth_code_abc123"),
-    )
-    .await;
+    let (status, page) = browser_get(&callback, &target_with_query(&callback, "code=auth_code_abc123")).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Content-Type: text/html"), "{page}");
+    assert!(page.to_ascii_lowercase().contains("content-type: text/html"), "{page}");
     assert!(page.contains("Login complete"), "{page}");
 
     let key = finished.await.unwrap().unwrap();
@@ -197,11 +171,7 @@ async fn loopback_random_verifier_matches_the_challenge_in_the_url() {
         .await;
 
     let login = Login::new(&client(&server)).loopback().await.unwrap();
-    let challenge = query(login.authorization_url())
-        .into_iter()
-        .find(|(name, _)| name == "code_challenge")
-        .unwrap()
-        .1;
+    let challenge = query(login.authorization_url()).into_iter().find(|(name, _)| name == "code_challenge").unwrap().1;
     let callback = login.callback_url().clone();
     let finished = finish_in_background(login);
     let (status, _) = browser_get(&callback, &target_with_query(&callback, "code=c0de")).await;
@@ -215,8 +185,7 @@ async fn loopback_random_verifier_matches_the_challenge_in_the_url() {
     let verifier = body["code_verifier"].as_str().unwrap();
     assert_eq!(verifier.len(), 43);
     use base64::Engine as _;
-    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
     assert_eq!(challenge, expected);
 }
 
@@ -232,13 +201,16 @@ async fn loopback_plain_method_sends_plain() {
         .expect(1)
         .mount(&server)
         .await;
-    let login = login(&server)
-        .challenge_method(ChallengeMethod::Plain)
-        .loopback()
-        .await
-        .unwrap();
-    assert!(query(login.authorization_url())
-        .contains(&("code_challenge".to_owned(), VERIFIER.to_owned())));
+    // Refused without the explicit opt-in.
+    let refused = login(&server).challenge_method(ChallengeMethod::Plain).loopback().await.unwrap_err();
+    assert!(matches!(refused, LoginError::PlainChallengeNotAllowed), "{refused:?}");
+    assert!(refused.to_string().contains("allow_plain_challenge"), "{refused}");
+    let refused = login(&server).challenge_method(ChallengeMethod::Plain).paste().unwrap_err();
+    assert!(matches!(refused, LoginError::PlainChallengeNotAllowed), "{refused:?}");
+
+    let login =
+        login(&server).challenge_method(ChallengeMethod::Plain).allow_plain_challenge(true).loopback().await.unwrap();
+    assert!(query(login.authorization_url()).contains(&("code_challenge".to_owned(), VERIFIER.to_owned())));
     let callback = login.callback_url().clone();
     let finished = finish_in_background(login);
     browser_get(&callback, &target_with_query(&callback, "code=c")).await;
@@ -249,22 +221,13 @@ async fn loopback_plain_method_sends_plain() {
 async fn loopback_rejects_other_paths_methods_and_requests_without_code() {
     let server = MockServer::start().await;
     mount_exchange(&server, "the_real_code").await;
-    let login = login(&server)
-        .callback_path("/oauth/done")
-        .loopback()
-        .await
-        .unwrap();
+    let login = login(&server).callback_path("/oauth/done").loopback().await.unwrap();
     let callback = login.callback_url().clone();
-    assert_eq!(callback.path(), "/oauth/done");
+    assert_random_segment(callback.path(), "/oauth/done");
     let finished = finish_in_background(login);
 
     // Other paths: 404, even with a code.
-    for target in [
-        "/favicon.ico",
-        "/callback?code=wrong_path",
-        "/oauth/done/extra?code=x",
-        "/",
-    ] {
+    for target in ["/favicon.ico", "/callback?code=wrong_path", "/oauth/done/extra?code=x", "/"] {
         let (status, page) = browser_get(&callback, target).await;
         assert_eq!(status, 404, "{target}: {page}");
     }
@@ -275,13 +238,10 @@ async fn loopback_rejects_other_paths_methods_and_requests_without_code() {
         assert!(page.contains("Missing code"), "{page}");
     }
     // Another method: 405.
-    let request = format!(
-        "POST {}?code=posted HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
-        callback.path()
-    );
+    let request = format!("POST {}?code=posted HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", callback.path());
     let (status, page) = send_raw(&callback, request.as_bytes()).await;
     assert_eq!(status, 405, "{page}");
-    assert!(page.contains("Allow: GET"), "{page}");
+    assert!(page.to_ascii_lowercase().contains("allow: get"), "{page}");
     // Not HTTP: 400.
     for garbage in [
         &b"HELLO\r\n\r\n"[..],
@@ -292,18 +252,10 @@ async fn loopback_rejects_other_paths_methods_and_requests_without_code() {
         assert_eq!(status, 400, "{page}");
     }
     // A client that connects and leaves.
-    drop(
-        TcpStream::connect(format!("127.0.0.1:{}", callback.port().unwrap()))
-            .await
-            .unwrap(),
-    );
+    drop(TcpStream::connect(format!("127.0.0.1:{}", callback.port().unwrap())).await.unwrap());
 
     assert!(!finished.is_finished(), "the login ended early");
-    let (status, _) = browser_get(
-        &callback,
-        &target_with_query(&callback, "code=the_real_code"),
-    )
-    .await;
+    let (status, _) = browser_get(&callback, &target_with_query(&callback, "code=the_real_code")).await;
     assert_eq!(status, 200);
     let key = finished.await.unwrap().unwrap();
     assert_eq!(key.as_str(), NEW_KEY);
@@ -320,18 +272,12 @@ async fn loopback_provider_error_is_a_clear_error() {
 
     let (status, page) = browser_get(
         &callback,
-        &target_with_query(
-            &callback,
-            "error=access_denied&error_description=The+user+declined%3Cscript%3E",
-        ),
+        &target_with_query(&callback, "error=access_denied&error_description=The+user+declined%3Cscript%3E"),
     )
     .await;
     assert_eq!(status, 400);
     assert!(page.contains("Login failed"), "{page}");
-    assert!(
-        !page.contains("<script>"),
-        "the provider's text is echoed: {page}"
-    );
+    assert!(!page.contains("<script>"), "the provider's text is echoed: {page}");
 
     let err = finished.await.unwrap().unwrap_err();
     let LoginError::Denied { error, description } = &err else {
@@ -340,10 +286,7 @@ async fn loopback_provider_error_is_a_clear_error() {
     assert_eq!(error, "access_denied");
     assert_eq!(description.as_deref(), Some("The user declined<script>"));
     let message = err.to_string();
-    assert!(
-        message.contains("did not authorize") && message.contains("access_denied"),
-        "{message}"
-    );
+    assert!(message.contains("did not authorize") && message.contains("access_denied"), "{message}");
     assert_not_listening(&callback).await;
 }
 
@@ -351,25 +294,15 @@ async fn loopback_provider_error_is_a_clear_error() {
 async fn loopback_times_out_and_stops_listening() {
     let server = MockServer::start().await;
     mount_no_exchange(&server).await;
-    let login = login(&server)
-        .timeout(Duration::from_millis(300))
-        .loopback()
-        .await
-        .unwrap();
+    let login = login(&server).timeout(Duration::from_millis(300)).loopback().await.unwrap();
     let callback = login.callback_url().clone();
     let finished = finish_in_background(login);
     // A request on another path does not end the wait.
     assert_eq!(browser_get(&callback, "/favicon.ico").await.0, 404);
 
     let err = finished.await.unwrap().unwrap_err();
-    assert!(
-        matches!(err, LoginError::TimedOut { after } if after == Duration::from_millis(300)),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string().contains("no authorization code arrived"),
-        "{err}"
-    );
+    assert!(matches!(err, LoginError::TimedOut { after } if after == Duration::from_millis(300)), "{err:?}");
+    assert!(err.to_string().contains("no authorization code arrived"), "{err}");
     assert_not_listening(&callback).await;
 }
 
@@ -382,15 +315,11 @@ async fn loopback_serves_the_callback_while_another_connection_is_idle() {
     let finished = finish_in_background(login);
 
     // Browsers open speculative connections that send nothing.
-    let idle = TcpStream::connect(format!("127.0.0.1:{}", callback.port().unwrap()))
-        .await
-        .unwrap();
-    let (status, _) = tokio::time::timeout(
-        Duration::from_secs(5),
-        browser_get(&callback, &target_with_query(&callback, "code=abc")),
-    )
-    .await
-    .expect("the callback waited for the idle connection");
+    let idle = TcpStream::connect(format!("127.0.0.1:{}", callback.port().unwrap())).await.unwrap();
+    let (status, _) =
+        tokio::time::timeout(Duration::from_secs(5), browser_get(&callback, &target_with_query(&callback, "code=abc")))
+            .await
+            .expect("the callback waited for the idle connection");
     assert_eq!(status, 200);
     assert_eq!(finished.await.unwrap().unwrap().as_str(), NEW_KEY);
     drop(idle);
@@ -406,16 +335,10 @@ async fn loopback_exchange_403_surfaces_the_servers_message() {
     browser_get(&callback, &target_with_query(&callback, "code=expired")).await;
 
     let err = finished.await.unwrap().unwrap_err();
-    assert!(
-        matches!(&err, LoginError::Exchange(e) if e.status() == Some(403)),
-        "{err:?}"
-    );
+    assert!(matches!(&err, LoginError::Exchange(e) if e.status() == Some(403)), "{err:?}");
     assert_eq!(err.server_message(), Some("Invalid code or code_verifier"));
     let message = err.to_string();
-    assert!(
-        message.contains("rejected the authorization code (403): Invalid code or code_verifier"),
-        "{message}"
-    );
+    assert!(message.contains("rejected the authorization code (403): Invalid code or code_verifier"), "{message}");
     assert!(std::error::Error::source(&err).is_some());
 }
 
@@ -423,15 +346,8 @@ async fn loopback_exchange_403_surfaces_the_servers_message() {
 async fn loopback_rejects_invalid_callback_paths() {
     let server = MockServer::start().await;
     for path in ["callback", "", "/cb?x=1", "/cb#frag", "/a b", "/a/../b"] {
-        let err = login(&server)
-            .callback_path(path)
-            .loopback()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&err, LoginError::InvalidCallbackPath(p) if p == path),
-            "{path}: {err:?}"
-        );
+        let err = login(&server).callback_path(path).loopback().await.unwrap_err();
+        assert!(matches!(&err, LoginError::InvalidCallbackPath(p) if p == path), "{path}: {err:?}");
         assert!(err.to_string().contains("invalid callback path"), "{err}");
     }
 }
@@ -440,21 +356,9 @@ async fn loopback_rejects_invalid_callback_paths() {
 async fn invalid_authorization_url_parameters_are_reported() {
     let server = MockServer::start().await;
     let err = login(&server).limit(-5.0).loopback().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            LoginError::AuthorizationUrl(AuthorizationUrlError::InvalidLimit(_))
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, LoginError::AuthorizationUrl(AuthorizationUrlError::InvalidLimit(_))), "{err:?}");
     let err = login(&server).key_label("").paste().unwrap_err();
-    assert!(
-        matches!(
-            err,
-            LoginError::AuthorizationUrl(AuthorizationUrlError::InvalidKeyLabel(0))
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, LoginError::AuthorizationUrl(AuthorizationUrlError::InvalidKeyLabel(0))), "{err:?}");
     assert!(err.to_string().contains("authorization URL"), "{err}");
 }
 
@@ -469,10 +373,7 @@ async fn paste_login_end_to_end_without_api_key() {
     let auth = login.authorization_url().clone();
     assert_eq!(
         auth.as_str(),
-        format!(
-            "{}/auth?code_challenge={CHALLENGE}&code_challenge_method=S256&key_label=devbox",
-            server.uri()
-        )
+        format!("{}/auth?code_challenge={CHALLENGE}&code_challenge_method=S256&key_label=devbox", server.uri())
     );
 
     let input: &[u8] = b"  auth_code_pasted \r\nnext line is not read\n";
@@ -481,11 +382,7 @@ async fn paste_login_end_to_end_without_api_key() {
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
-    assert!(
-        !requests[0].headers.contains_key("authorization"),
-        "{:?}",
-        requests[0].headers
-    );
+    assert!(!requests[0].headers.contains_key("authorization"), "{:?}", requests[0].headers);
 }
 
 #[tokio::test]
@@ -501,18 +398,8 @@ async fn paste_accepts_a_pasted_callback_url() {
 async fn paste_rejects_empty_or_whitespace_input() {
     let server = MockServer::start().await;
     mount_no_exchange(&server).await;
-    for input in [
-        &b""[..],
-        b"\n",
-        b"   \t \r\n",
-        b"\n\nauth_code_on_a_later_line\n",
-    ] {
-        let err = login(&server)
-            .paste()
-            .unwrap()
-            .finish(input)
-            .await
-            .unwrap_err();
+    for input in [&b""[..], b"\n", b"   \t \r\n", b"\n\nauth_code_on_a_later_line\n"] {
+        let err = login(&server).paste().unwrap().finish(input).await.unwrap_err();
         assert!(matches!(err, LoginError::EmptyCode), "{input:?}: {err:?}");
         assert!(err.to_string().contains("empty"), "{err}");
     }
@@ -523,27 +410,10 @@ async fn paste_rejects_input_that_is_not_a_code() {
     let server = MockServer::start().await;
     mount_no_exchange(&server).await;
     let long = "x".repeat(2000);
-    for input in [
-        "two words\n",
-        "cödé\n",
-        "tab\tinside\n",
-        long.as_str(),
-        "https://myapp.example/cb?state=1\n",
-    ] {
-        let err = login(&server)
-            .paste()
-            .unwrap()
-            .finish(input.as_bytes())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, LoginError::InvalidCode(_)),
-            "{input:?}: {err:?}"
-        );
-        assert!(
-            err.to_string().contains("not a valid authorization code"),
-            "{err}"
-        );
+    for input in ["two words\n", "cödé\n", "tab\tinside\n", long.as_str(), "https://myapp.example/cb?state=1\n"] {
+        let err = login(&server).paste().unwrap().finish(input.as_bytes()).await.unwrap_err();
+        assert!(matches!(err, LoginError::InvalidCode(_)), "{input:?}: {err:?}");
+        assert!(err.to_string().contains("not a valid authorization code"), "{err}");
     }
     let err = login(&server)
         .paste()
@@ -558,18 +428,10 @@ async fn paste_rejects_input_that_is_not_a_code() {
 async fn paste_exchange_403_surfaces_the_servers_message() {
     let server = MockServer::start().await;
     mount_forbidden(&server).await;
-    let err = login(&server)
-        .paste()
-        .unwrap()
-        .finish(&b"auth_code_expired\n"[..])
-        .await
-        .unwrap_err();
+    let err = login(&server).paste().unwrap().finish(&b"auth_code_expired\n"[..]).await.unwrap_err();
     assert_eq!(err.server_message(), Some("Invalid code or code_verifier"));
     let message = err.to_string();
-    assert!(
-        message.contains("(403): Invalid code or code_verifier") && message.contains("expire"),
-        "{message}"
-    );
+    assert!(message.contains("(403): Invalid code or code_verifier") && message.contains("expire"), "{message}");
 }
 
 #[tokio::test]
@@ -585,22 +447,14 @@ async fn paste_times_out_waiting_for_input() {
         .finish(tokio::io::BufReader::new(reader))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, LoginError::TimedOut { after } if after == Duration::from_millis(200)),
-        "{err:?}"
-    );
+    assert!(matches!(err, LoginError::TimedOut { after } if after == Duration::from_millis(200)), "{err:?}");
 }
 
 #[tokio::test]
 async fn paste_reports_a_broken_reader() {
     let server = MockServer::start().await;
     mount_no_exchange(&server).await;
-    let err = login(&server)
-        .paste()
-        .unwrap()
-        .finish(&b"\xff\xfe not utf-8\n"[..])
-        .await
-        .unwrap_err();
+    let err = login(&server).paste().unwrap().finish(&b"\xff\xfe not utf-8\n"[..]).await.unwrap_err();
     assert!(matches!(err, LoginError::Io(_)), "{err:?}");
 }
 
@@ -623,17 +477,12 @@ async fn api_key_is_masked_in_debug_and_masked() {
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": secret})))
             .mount(&server)
             .await;
-        let key = login(&server)
-            .paste()
-            .unwrap()
-            .finish(&b"c\n"[..])
-            .await
-            .unwrap();
+        let key = login(&server).paste().unwrap().finish(&b"c\n"[..]).await.unwrap();
         assert_eq!(key.masked(), masked, "{secret}");
         let debug = format!("{key:?}");
         assert!(!debug.contains(secret), "{debug}");
         assert!(debug.contains(masked), "{debug}");
         assert_eq!(key.user_id(), None);
-        assert_eq!(key.into_string(), secret);
+        assert_eq!(key.into_secret().expose_secret(), secret);
     }
 }

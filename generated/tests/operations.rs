@@ -19,7 +19,7 @@ async fn oauth_exchange_auth_code_for_api_key_end_to_end() -> Result<
     let server = wiremock::MockServer::start().await;
     let expected: ExchangeAuthCodeForApiKeyResponse = ExchangeAuthCodeForApiKeyResponse::new(
             "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-                .to_owned(),
+                .into(),
         )
         .with_user_id("user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ".to_owned());
     wiremock::Mock::given(wiremock::matchers::method("POST"))
@@ -33,11 +33,11 @@ async fn oauth_exchange_auth_code_for_api_key_end_to_end() -> Result<
         .base_url(server.uri())
         .no_retry()
         .build()?;
-    let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".to_owned())
+    let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".into())
         .with_code_challenge_method(
             ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::S256,
         )
-        .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned());
+        .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
     let response = client
         .oauth()
         .exchange_auth_code_for_api_key(body)

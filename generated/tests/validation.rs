@@ -2,8 +2,8 @@
 //! server may answer (`null` where the spec allows it, enum values this client does not know).
 
 use openrouter::models::{
-    CreateAuthKeysCodeRequest, CreateAuthKeysCodeRequestCodeChallengeMethod,
-    CreateAuthKeysCodeRequestUsageLimitType, ExchangeAuthCodeForApiKeyResponse,
+    CreateAuthKeysCodeRequest, CreateAuthKeysCodeRequestCodeChallengeMethod, CreateAuthKeysCodeRequestUsageLimitType,
+    ExchangeAuthCodeForApiKeyResponse,
 };
 use openrouter::{Client, Error};
 use wiremock::matchers::any;
@@ -17,23 +17,10 @@ fn request_with_label(chars: usize) -> CreateAuthKeysCodeRequest {
 #[tokio::test]
 async fn a_too_long_key_label_is_rejected_without_an_http_call() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .api_key("sk-or-v1-test")
-        .no_retry()
-        .build()
-        .unwrap();
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).api_key("sk-or-v1-test").no_retry().build().unwrap();
 
-    let err = client
-        .oauth()
-        .create_auth_code(request_with_label(101))
-        .await
-        .unwrap_err();
+    let err = client.oauth().create_auth_code(request_with_label(101)).await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidRequest(m) if m == "key_label: must be at most 100 characters long (got 101)"),
         "{err:?}"
@@ -64,20 +51,11 @@ fn a_null_user_id_decodes() {
 
 #[test]
 fn unknown_enum_values_decode_and_encode_unchanged() {
-    let method: CreateAuthKeysCodeRequestCodeChallengeMethod =
-        serde_json::from_str(r#""S512""#).unwrap();
-    assert_eq!(
-        method,
-        CreateAuthKeysCodeRequestCodeChallengeMethod::Unknown("S512".into())
-    );
+    let method: CreateAuthKeysCodeRequestCodeChallengeMethod = serde_json::from_str(r#""S512""#).unwrap();
+    assert_eq!(method, CreateAuthKeysCodeRequestCodeChallengeMethod::Unknown("S512".into()));
     assert_eq!(serde_json::to_string(&method).unwrap(), r#""S512""#);
 
     let body = r#"{"callback_url": "https://app.example/cb", "usage_limit_type": "yearly"}"#;
     let request: CreateAuthKeysCodeRequest = serde_json::from_str(body).unwrap();
-    assert_eq!(
-        request.usage_limit_type,
-        Some(CreateAuthKeysCodeRequestUsageLimitType::Unknown(
-            "yearly".into()
-        ))
-    );
+    assert_eq!(request.usage_limit_type, Some(CreateAuthKeysCodeRequestUsageLimitType::Unknown("yearly".into())));
 }

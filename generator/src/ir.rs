@@ -193,6 +193,11 @@ impl HttpMethod {
         HttpMethod::ALL.into_iter().find(|m| m.key() == key)
     }
 
+    /// Sending it twice has the effect of sending it once (RFC 9110): safe to resend.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+
     /// The method on the wire: `GET`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -367,6 +372,8 @@ pub enum Primitive {
     Uuid,
     /// `string`, `format: uri`.
     Url,
+    /// `string`, `format: password`: a credential, redacted in `Debug` (`crate::Secret`).
+    Secret,
     /// `integer` with `format: int32`.
     I32,
     /// `integer`.

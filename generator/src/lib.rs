@@ -10,6 +10,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod normalize;
+pub mod secrets;
 pub mod select;
 pub mod write;
 
@@ -33,6 +34,9 @@ pub struct Config {
     /// Tags whose operations are generated, in this order; empty for every tag of the
     /// document, in document order.
     pub tags: Vec<String>,
+    /// JSON pointers of string schemas that hold credentials, for documents that do not mark
+    /// them `format: password` (see [`secrets`]); usually [`secrets::openrouter_defaults`].
+    pub secrets: Vec<String>,
 }
 
 /// Runs load → normalize → lower → emit and returns every file of the crate, in path order.
@@ -41,12 +45,23 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     let text = load::read(&config.spec, file)?;
     let value = load::parse(text.as_bytes(), file)?;
     // Semantic errors carry JSON pointers; the line helps a person find the place.
-    let api = lower_value(value, &config.tags, file).map_err(|e| load::add_lines(e, &text))?;
+    let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| load::add_lines(e, &text))?;
     emit::emit(&api, file)
 }
 
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.
+/// OpenRouter's credentials are secrets ([`secrets::openrouter_defaults`]).
 pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Result<ir::Api, Error> {
+    lower_value_with(value, tags, &secrets::openrouter_defaults(), file)
+}
+
+/// [`lower_value`] with the JSON pointers of the schemas that hold credentials.
+pub fn lower_value_with(
+    value: serde_json::Value,
+    tags: &[String],
+    secrets: &[String],
+    file: &str,
+) -> Result<ir::Api, Error> {
     let all;
     let tags = match (tags.is_empty(), value.as_object()) {
         (true, Some(root)) => {
@@ -55,7 +70,8 @@ pub fn lower_value(value: serde_json::Value, tags: &[String], file: &str) -> Res
         }
         _ => tags,
     };
-    let value = select::select(value, tags, file)?;
+    let mut value = select::select(value, tags, file)?;
+    secrets::mark(&mut value, secrets);
     // Go on after normalization problems so that lowering's are reported in the same run; a
     // deserialization failure after them is only their consequence, so it is not repeated.
     let (value, normalize_problems) = normalize::normalize_all(value, file);

@@ -142,8 +142,19 @@ impl Groups {
 
 /// Methods of the runtime's `Client` (public and crate-private): a tag accessor must not be
 /// called like one of them. Part of the runtime contract in ARCHITECTURE.md.
-pub const CLIENT_METHODS: &[&str] =
-    &["builder", "base_url", "url", "http", "request_headers", "timeout", "retry", "clone", "fmt"];
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "url",
+    "http",
+    "request_headers",
+    "timeout",
+    "retry",
+    "max_response_bytes",
+    "on_retry",
+    "clone",
+    "fmt",
+];
 
 fn bearer_auth(doc: &OpenAPI) -> bool {
     let Some(components) = &doc.components else { return false };
@@ -1072,7 +1083,7 @@ fn order_for_untagged(variants: &mut [UnionVariant], types: &BTreeMap<TypeId, Ty
                 Primitive::I32 | Primitive::I64 => (4, 1),
                 Primitive::F32 | Primitive::F64 => (4, 2),
                 Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => (4, 3),
-                Primitive::String | Primitive::Bytes => (4, 4),
+                Primitive::String | Primitive::Secret | Primitive::Bytes => (4, 4),
                 Primitive::Json => (5, 0),
             },
         }
@@ -1147,6 +1158,7 @@ fn primitive(s: &Schema) -> Option<Primitive> {
         SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => match &t.format {
             Item(StringFormat::DateTime) => Primitive::DateTime,
             Item(StringFormat::Date) => Primitive::Date,
+            Item(StringFormat::Password) => Primitive::Secret,
             Unknown(f) if f == "uuid" => Primitive::Uuid,
             Unknown(f) if f == "uri" || f == "url" => Primitive::Url,
             Item(_) | Unknown(_) | Empty => Primitive::String,
@@ -1268,6 +1280,21 @@ fn reason(code: u16) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn client_methods_lists_every_method_of_the_runtime_client() {
+        // Tag accessors become methods of `Client`: one named like a runtime method would not
+        // compile, so the list must keep up with `templates/runtime/client.rs`.
+        let source = include_str!("../../templates/runtime/client.rs");
+        let block = source.split("\nimpl Client {").nth(1).and_then(|b| b.split("\n}").next()).unwrap();
+        for line in block.lines().map(str::trim) {
+            let Some(rest) = line.strip_prefix("pub fn ").or_else(|| line.strip_prefix("pub(crate) fn ")) else {
+                continue;
+            };
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(super::CLIENT_METHODS.contains(&name), "`Client::{name}` is missing from CLIENT_METHODS");
+        }
+    }
 
     #[test]
     fn operations_marked_x_speakeasy_ignore_are_left_out() {

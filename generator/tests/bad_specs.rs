@@ -22,8 +22,12 @@ fn every_bad_spec_fails_with_its_expected_error() {
     let mut failures = Vec::new();
     for spec in &specs {
         let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-        let config =
-            Config { spec: spec.clone(), spec_display: format!("bad_specs/{name}"), tags: vec!["OAuth".into()] };
+        let config = Config {
+            spec: spec.clone(),
+            spec_display: format!("bad_specs/{name}"),
+            tags: vec!["OAuth".into()],
+            secrets: generator::secrets::openrouter_defaults(),
+        };
         // A panic here is a bug the corpus exists to catch: report it as such.
         let outcome = std::panic::catch_unwind(|| generate(&config));
         let actual = match outcome {

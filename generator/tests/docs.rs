@@ -118,7 +118,12 @@ fn docs_of_both_upstream_revisions_are_complete() {
             eprintln!("SKIPPED: {} not found", path.display());
             continue;
         }
-        let config = generator::Config { spec: path, spec_display: file.into(), tags: vec!["OAuth".into()] };
+        let config = generator::Config {
+            spec: path,
+            spec_display: file.into(),
+            tags: vec!["OAuth".into()],
+            secrets: generator::secrets::openrouter_defaults(),
+        };
         let files = generator::generate(&config).unwrap_or_else(|e| panic!("{e}"));
         check_docs(&files, &ops);
         let page = &files.iter().find(|f| f.path == "docs/sdks/oauth/README.md").unwrap().contents;

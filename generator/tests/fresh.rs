@@ -11,6 +11,7 @@ fn committed_generated_crate_matches_the_spec() {
         spec: root.join("spec/openrouter.yaml"),
         spec_display: "spec/openrouter.yaml".into(),
         tags: vec!["OAuth".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     let files = generate(&config).unwrap_or_else(|e| panic!("{e}"));
     let out = root.join("generated");

@@ -10,6 +10,7 @@ fn shapes() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/shapes.yaml"),
         spec_display: "generator/tests/fixtures/shapes.yaml".into(),
         tags: vec!["Items".into(), "Notes".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -57,6 +58,7 @@ fn hostile() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/hostile.yaml"),
         spec_display: "generator/tests/fixtures/hostile.yaml".into(),
         tags: vec!["Weird Names".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -85,6 +87,7 @@ fn collisions() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/collisions.yaml"),
         spec_display: "generator/tests/fixtures/collisions.yaml".into(),
         tags: vec!["Models".into(), "Client".into(), "Builder".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     generate(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -136,4 +139,24 @@ fn the_name_table_is_stable() {
     let tags = ["Models".to_owned(), "Client".to_owned(), "Builder".to_owned()];
     let api = generator::lower_value(doc, &tags, "collisions.yaml").unwrap();
     insta::assert_snapshot!("collisions_names", generator::ir::name_table(&api));
+}
+
+#[test]
+fn each_tag_feature_compiles_alone_and_models_follow_their_tags() {
+    let files = collisions();
+    let models = &files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    // A model one tag reaches compiles under its feature; a shared one under any of theirs.
+    let gate_of = |model: &str| {
+        let at = models.find(&format!("pub struct {model} ")).unwrap();
+        models[..at].rsplit("#[cfg(").next().unwrap().split(")]").next().unwrap().to_owned()
+    };
+    assert_eq!(gate_of("Client"), "feature = \"builder_api\"");
+    assert_eq!(gate_of("Result"), "any(feature = \"client\", feature = \"models\")");
+    let cargo = &files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
+    assert!(cargo.contains("default = [\"models\", \"client\", \"builder_api\"]"), "{cargo}");
+    for feature in ["models", "builder_api"] {
+        let args = ["clippy", "--no-default-features", "--features", feature, "--quiet", "--", "-D", "warnings"];
+        let (ok, output) = common::cargo_in_crate(&files, &args);
+        assert!(ok, "the `{feature}` feature alone does not build cleanly:\n{output}");
+    }
 }

@@ -52,6 +52,39 @@ fn scalar_and_list_mixes_decode() {
     assert!(matches!(h.number_or_word, Some(HolderNumberOrWord::Number(n)) if n == 2.5));
 }
 
+#[tokio::test]
+async fn a_body_that_does_not_fit_names_the_path_and_keeps_the_body() {
+    use wiremock::{matchers::method, Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let answer = json!({"declared": {"type": "cat"}, "merged": {"id": "x", "label": "l"}});
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(answer)).mount(&server).await;
+    let client = openrouter::Client::builder().base_url(server.uri()).no_retry().build().unwrap();
+    match client.shapes().echo(Holder::default()).await {
+        Err(openrouter::Error::Decode { body, source, .. }) => {
+            let message = source.to_string();
+            assert!(message.starts_with("declared: ") && message.contains("missing field `name`"), "{message}");
+            assert!(body.is_some_and(|b| b.contains("\"label\"")));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_429_and_a_503_keep_the_retry_after_they_were_sent() {
+    use openrouter::api::shapes::EchoError;
+    use wiremock::{matchers::method, Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(429).insert_header("Retry-After", "7").set_body_json(json!({"a": "later"}));
+    Mock::given(method("POST")).respond_with(busy).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let client = openrouter::Client::builder().base_url(server.uri()).no_retry().build().unwrap();
+    let err = client.shapes().echo(Holder::default()).await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert!(matches!(err, openrouter::Error::Api(EchoError::TooManyRequests { ref body, .. }) if body.a == "later"));
+    let err = client.shapes().echo(Holder::default()).await.unwrap_err();
+    assert!(matches!(err, openrouter::Error::Api(EchoError::ServiceUnavailable { retry_after: None })), "{err:?}");
+}
+
 #[test]
 fn all_of_shapes_become_the_type_they_describe() {
     let cat = json!({"type": "cat", "name": "Tom"});
@@ -74,6 +107,7 @@ fn unions() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/unions.yaml"),
         spec_display: "generator/tests/fixtures/unions.yaml".into(),
         tags: vec!["Shapes".into()],
+        secrets: generator::secrets::openrouter_defaults(),
     };
     let mut files = generate(&config).unwrap_or_else(|e| panic!("{e}"));
     files.push(GeneratedFile { path: "tests/behaviour.rs".into(), contents: BEHAVIOUR.into() });

@@ -162,7 +162,12 @@ fn key_label_length_is_checked() {
 /// with the workspace's target dir (so dependencies compiled for the workspace are reused).
 fn generate_and_test(file: &str) {
     let Some(spec) = upstream(file, "upstream_crates_build_without_warnings_and_pass_their_tests") else { return };
-    let config = Config { spec, spec_display: display(file), tags: vec!["OAuth".into()] };
+    let config = Config {
+        spec,
+        spec_display: display(file),
+        tags: vec!["OAuth".into()],
+        secrets: generator::secrets::openrouter_defaults(),
+    };
     let files = generator::generate(&config).unwrap_or_else(|e| panic!("{e}"));
     assert!(files.iter().any(|f| f.path == "tests/examples.rs"), "{file}: no example tests were generated");
     // A fixed folder under cargo's scratch space for tests: files are rewritten only when

@@ -106,11 +106,9 @@ mod tests {
 
     #[test]
     fn round_trips_all_three_states() {
-        for (value, json) in [
-            (Nullable::Absent, "{}"),
-            (Nullable::Null, r#"{"limit":null}"#),
-            (Nullable::Value(3), r#"{"limit":3}"#),
-        ] {
+        for (value, json) in
+            [(Nullable::Absent, "{}"), (Nullable::Null, r#"{"limit":null}"#), (Nullable::Value(3), r#"{"limit":3}"#)]
+        {
             let patch = Patch { limit: value };
             assert_eq!(serde_json::to_string(&patch).unwrap(), json);
             assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);

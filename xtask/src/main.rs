@@ -94,7 +94,7 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<S
         None => (root.join("spec/openrouter.yaml"), "spec/openrouter.yaml".to_owned()),
     };
     let out = out.unwrap_or_else(|| root.join("generated"));
-    let config = Config { spec, spec_display, tags };
+    let config = Config { spec, spec_display, tags, secrets: generator::secrets::openrouter_defaults() };
     let files = match generator::generate(&config) {
         Ok(files) => files,
         Err(e) => {

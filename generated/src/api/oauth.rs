@@ -53,6 +53,8 @@ impl<'c> OAuth<'c> {
             "/auth/keys",
             crate::decode::json,
         );
+        request = request.sensitive_response();
+        request = request.no_replay();
         if let Err(message) = body.validate() {
             request = request.invalid(message);
         }
@@ -93,6 +95,7 @@ impl<'c> OAuth<'c> {
             "/auth/keys/code",
             crate::decode::json,
         );
+        request = request.sensitive_response();
         if let Err(message) = body.validate() {
             request = request.invalid(message);
         }

@@ -3,7 +3,7 @@
 
 use super::tokens::{docs, ident, Spelling};
 use crate::ir::*;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 /// The pieces one variant contributes to the enum and its impls.
@@ -12,6 +12,8 @@ struct Arms {
     decode: Vec<TokenStream>,
     status: Vec<TokenStream>,
     display: Vec<TokenStream>,
+    /// Variants of statuses that carry `Retry-After` (429, 503).
+    waits: Vec<Ident>,
 }
 
 /// `pub enum <Op>Error { … }` with `ApiError`, `Display` and `Error` impls.
@@ -50,11 +52,40 @@ pub fn error_enum(tag: &Tag, op: &Operation, sp: &Spelling) -> TokenStream {
             impl std::error::Error for #name {}
         };
     }
-    let mut arms = Arms { variants: Vec::new(), decode: Vec::new(), status: Vec::new(), display: Vec::new() };
+    let mut arms =
+        Arms { variants: Vec::new(), decode: Vec::new(), status: Vec::new(), display: Vec::new(), waits: Vec::new() };
     for e in &op.errors {
         variant(e, sp, &mut arms);
     }
-    let Arms { variants, decode, status, display } = arms;
+    let Arms { variants, decode, status, display, waits } = arms;
+    let retry_after = (!waits.is_empty()).then(|| {
+        // When every variant keeps a `Retry-After`, the patterns are irrefutable.
+        let all = waits.len() == op.errors.len();
+        let others = (!all).then(|| quote!(_ => None,));
+        let set = match all {
+            true => quote! {
+                let (#(Self::#waits { retry_after, .. })|*) = self;
+                *retry_after = Some(after);
+            },
+            false => quote! {
+                if let #(Self::#waits { retry_after, .. })|* = self {
+                    *retry_after = Some(after);
+                }
+            },
+        };
+        quote! {
+            fn retry_after(&self) -> #option<std::time::Duration> {
+                match self {
+                    #(Self::#waits { retry_after, .. })|* => *retry_after,
+                    #others
+                }
+            }
+
+            fn set_retry_after(&mut self, after: std::time::Duration) {
+                #set
+            }
+        }
+    });
     let has_catch_all = op.errors.iter().any(|e| e.response.status == StatusMatch::Default);
     let fallback = (!has_catch_all).then(|| quote!(_ => None,));
     let body_unused = op.errors.iter().all(|e| e.response.ty.is_none());
@@ -80,6 +111,8 @@ pub fn error_enum(tag: &Tag, op: &Operation, sp: &Spelling) -> TokenStream {
                     #(#status)*
                 }
             }
+
+            #retry_after
         }
 
         impl std::fmt::Display for #name {
@@ -136,6 +169,38 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         BodyKind::Text => quote!(),
         _ => quote!(let body = format!("{} bytes", body.len());),
     };
+    if let Some(c @ (429 | 503)) = fixed {
+        // Statuses that ask the client to wait keep how long (`Retry-After`), when sent.
+        let option = sp.prelude_item("Option");
+        let (body_field, body_bind, text) = match &r.ty {
+            Some(t) => {
+                let ty = sp.ty(t);
+                (
+                    quote!(/// The decoded body.
+                    body: #ty,),
+                    quote!(body, ..),
+                    format!("{} {reason}: {{body}}", r.status),
+                )
+            }
+            None => (quote!(), quote!(..), format!("{} {reason}", r.status)),
+        };
+        out.variants.push(quote!(#d #v {
+            #body_field
+            /// How long the server asked to wait (`Retry-After`), when it said.
+            retry_after: #option<std::time::Duration>,
+        },));
+        let decode = match &r.ty {
+            Some(_) => quote!(#pattern => Some(#decode.map(|body| Self::#v { body, retry_after: None })),),
+            None => quote!(#pattern => Some(Ok(Self::#v { retry_after: None })),),
+        };
+        out.decode.push(decode);
+        let shown = if r.ty.is_some() { shown } else { quote!() };
+        out.display.push(quote!(Self::#v { #body_bind } => { #shown write!(f, #text) }));
+        let c = Literal::u16_unsuffixed(c);
+        out.status.push(quote!(Self::#v { .. } => #c,));
+        out.waits.push(v);
+        return;
+    }
     match (&r.ty, fixed) {
         (Some(t), Some(_)) => {
             let ty = sp.ty(t);

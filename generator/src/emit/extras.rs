@@ -11,8 +11,6 @@ pub struct TagExtras {
     pub modules: &'static [ExtraModule],
     /// Cargo features the modules are gated by.
     pub features: &'static [Feature],
-    /// Crate dependencies the modules need: (name, Cargo.toml value).
-    pub dependencies: &'static [(&'static str, &'static str)],
     /// Example programs, each following a module.
     pub examples: &'static [ExtraExample],
     /// Sections of the tag's docs page, each following a module.
@@ -29,6 +27,10 @@ pub struct ExtraModule {
     pub feature: Option<&'static str>,
     /// Operation methods of the tag it calls: without them it is left out.
     pub needs: &'static [&'static str],
+    /// Crate dependencies it needs: (name, Cargo.toml value).
+    pub dependencies: &'static [(&'static str, &'static str)],
+    /// Dev-dependencies of its tests.
+    pub dev_dependencies: &'static [(&'static str, &'static str)],
 }
 
 /// A cargo feature of the generated crate.
@@ -78,24 +80,35 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             // Its docs and example call both by name (the 2026 names; a revision without
             // operation ids names them otherwise).
             needs: &["exchange_auth_code_for_api_key", "create_auth_code"],
+            dependencies: &[
+                ("base64", "\"0.22\""),
+                ("getrandom", "\"0.3\""),
+                ("sha2", "{ version = \"0.10\", default-features = false }"),
+            ],
+            dev_dependencies: &[],
         },
         ExtraModule {
             name: "login",
             source: include_str!("../../../templates/runtime/oauth/login.rs"),
             feature: Some("login"),
             needs: &["exchange_auth_code_for_api_key"],
+            dependencies: &[
+                ("http-body-util", "{ version = \"0.1\", optional = true }"),
+                (
+                    "hyper",
+                    "{ version = \"1\", default-features = false, features = [\"http1\", \"server\"], optional = true }",
+                ),
+                ("hyper-util", "{ version = \"0.1\", default-features = false, features = [\"tokio\"], optional = true }"),
+            ],
+            // `cargo test` runs the login tests too, without `--features login`.
+            dev_dependencies: &[("openrouter", "{ path = \".\", features = [\"login\"] }")],
         },
     ],
     features: &[Feature {
         name: "login",
-        doc: "The interactive login flows (a loopback listener); off by default to keep the crate small.",
-        enables: &["tokio/net", "tokio/io-util"],
+        doc: "The interactive login flows (a loopback listener on hyper); off by default to keep the crate small.",
+        enables: &["tokio/io-util", "dep:http-body-util", "dep:hyper", "dep:hyper-util"],
     }],
-    dependencies: &[
-        ("base64", "\"0.22\""),
-        ("getrandom", "\"0.3\""),
-        ("sha2", "{ version = \"0.10\", default-features = false }"),
-    ],
     examples: &[ExtraExample {
         name: "login",
         source: include_str!("../../../templates/examples/login.rs"),

@@ -1,6 +1,7 @@
 //! `src/lib.rs` (runtime modules, re-exports, the spec's server and retry policy) and
 //! `src/api.rs` (one module per tag).
 
+use super::features::{cfg, Features};
 use super::tokens::{docs, ident, skip_rustfmt};
 use crate::ir::*;
 use proc_macro2::{Literal, TokenStream};
@@ -26,6 +27,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod nullable;
         mod request;
         mod retry;
+        mod secret;
 
         #[rustfmt::skip]
         pub mod api;
@@ -36,7 +38,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, BoxError, Error};
         pub use nullable::Nullable;
         pub use request::{decode, Request};
-        pub use retry::RetryPolicy;
+        pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+        pub use secret::Secret;
 
         /// The server the spec names; the client's default base URL.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -74,19 +77,22 @@ fn retry_policy(r: &Retries) -> TokenStream {
                 .exponent(#exponent)
                 #(#statuses)*
                 .retry_connection_errors(#conn)
+                // As in Speakeasy, the spec's policy applies to every method.
+                .retry_non_idempotent(true)
         )
     }
 }
 
 /// `api.rs`: the tag modules, each with its sub-client accessor on `Client`.
-pub fn api_rs(api: &Api) -> TokenStream {
+pub fn api_rs(api: &Api, features: &Features) -> TokenStream {
     let modules = api.tags.iter().map(|t| {
         let m = ident(&t.module);
-        let d = docs(
-            &[t.description.as_deref()],
-            &[format!("Operations of the `{}` tag (`client.{}()`).", t.name, t.module)],
-        );
-        quote!(#d pub mod #m;)
+        let feature = features.of_tag(&t.module);
+        let ours =
+            [format!("Operations of the `{}` tag (`client.{}()`).", t.name, t.module), Features::doc_line(&[feature])];
+        let d = docs(&[t.description.as_deref()], &ours);
+        let gate = cfg(&[feature]);
+        quote!(#d #gate pub mod #m;)
     });
     quote! {
         //! One module per tag: its sub-client (reached from [`Client`](crate::Client) by the

@@ -6,6 +6,7 @@ mod docs;
 mod errors;
 mod examples;
 mod extras;
+mod features;
 mod lib_rs;
 mod models;
 mod pages;
@@ -82,10 +83,12 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
+    // Which tag features each model compiles under: also a whole-API question.
+    let features = features::Features::new(api);
     let mut files = vec![
         ("src/lib.rs".to_owned(), format_file(lib_rs::lib_rs(api), source)?),
-        ("src/api.rs".to_owned(), format_file(lib_rs::api_rs(api), source)?),
-        ("src/models.rs".to_owned(), models::models_rs(api, &validation, source)?),
+        ("src/api.rs".to_owned(), format_file(lib_rs::api_rs(api, &features), source)?),
+        ("src/models.rs".to_owned(), models::models_rs(api, &validation, &features, source)?),
     ];
     let active = extras::active(api);
     for t in &api.tags {
@@ -97,7 +100,7 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
         let tokens = tag::tag_rs(api, t, &validation, &submodules);
         files.push((format!("src/api/{}.rs", t.module), format_file(tokens, source)?));
     }
-    if let Some(tests) = examples::tests_file(api) {
+    if let Some(tests) = examples::tests_file(api, &features) {
         files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
     }
     if let Some(tests) = usage::operations_tests(api) {

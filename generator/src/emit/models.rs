@@ -1,6 +1,7 @@
 //! `src/models.rs`: one Rust type per schema (structs, open enums, open unions, aliases).
 
-use super::tokens::{code_span, docs, format_file, ident, type_name, Prelude, Spelling};
+use super::features::Features;
+use super::tokens::{code_span, docs, format_file, format_gated, ident, type_name, Prelude, Spelling};
 use super::validate::{join_helper, Validation};
 use crate::diag::Error;
 use crate::ir::*;
@@ -10,14 +11,16 @@ use serde_json::Value;
 
 /// `models.rs`, formatted one type at a time: the tokens and syntax tree of a large spec's
 /// models never have to be in memory at once.
-pub fn models_rs(api: &Api, validation: &Validation, source: &str) -> Result<String, Error> {
+pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source: &str) -> Result<String, Error> {
     let sp = Spelling::models(api);
     let uses_nullable = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.nullable && !f.required),
         _ => false,
     });
     let import = (uses_nullable && sp.imports("Nullable")).then(|| {
+        // Unused when the features enabled leave out every type with a nullable field.
         quote!(
+            #[allow(unused_imports)]
             use crate::Nullable;
         )
     });
@@ -29,21 +32,28 @@ pub fn models_rs(api: &Api, validation: &Validation, source: &str) -> Result<Str
     };
     let mut out = format_file(head, source)?;
     for t in api.types.values() {
-        let def = type_def(t, &sp);
+        let on = features.of_type(&t.rust_name);
+        let def = type_def(t, &sp, &Features::doc_line(&on));
         let validate = validation.method(api, t, &sp);
         out.push('\n');
-        out.push_str(&format_file(quote!(#def #validate), source)?);
+        // Every item of the type (its impls too) compiles under the features that reach it.
+        out.push_str(&format_gated(quote!(#def #validate), &features.cfg_type(&t.rust_name), source)?);
     }
     if validation.uses_join(api) {
         out.push('\n');
-        out.push_str(&format_file(join_helper(&sp), source)?);
+        let join = join_helper(&sp);
+        // Unused when the features enabled leave out every type that calls it.
+        out.push_str(&format_file(quote!(#[allow(dead_code)] #join), source)?);
     }
     Ok(out)
 }
 
-fn type_def(t: &TypeDef, sp: &Spelling) -> TokenStream {
+fn type_def(t: &TypeDef, sp: &Spelling, feature_line: &str) -> TokenStream {
     let name = ident(&t.rust_name);
     let mut ours = Vec::new();
+    if !feature_line.is_empty() {
+        ours.push(feature_line.to_owned());
+    }
     // Every public item needs docs; say where an undocumented schema comes from.
     let fallback = if t.origin.starts_with('/') {
         format!("Defined inline at `#{}`.", t.origin)

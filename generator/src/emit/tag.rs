@@ -255,6 +255,16 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
             quote!(if let Some(body) = body { #call })
         }
     });
+    // Secrets decide two runtime settings: a success body carrying one is never kept in an
+    // error, and a non-idempotent request carrying one (a single-use code) is never resent
+    // once it may have reached the server.
+    let mut calls = calls;
+    if op.success.ty.as_ref().is_some_and(|t| carries_secret(api, t)) {
+        calls.push(quote!(request = request.sensitive_response();));
+    }
+    if !op.method.is_idempotent() && op.body.as_ref().is_some_and(|b| carries_secret(api, &b.ty)) {
+        calls.push(quote!(request = request.no_replay();));
+    }
     let mutable = if calls.is_empty() && body_call.is_none() { quote!() } else { quote!(mut) };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Optional parameters are `Option` arguments, so a long list is the spec's shape.
@@ -270,4 +280,18 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
             request
         }
     }
+}
+
+/// Whether a value of this type can hold a `format: password` string anywhere inside.
+fn carries_secret(api: &Api, ty: &TypeRef) -> bool {
+    fn walk<'a>(api: &'a Api, ty: &'a TypeRef, seen: &mut std::collections::BTreeSet<&'a str>) -> bool {
+        match ty.leaf() {
+            TypeRef::Primitive(p) => *p == Primitive::Secret,
+            TypeRef::Named(name) if seen.insert(name) => {
+                api.types.get(name).is_some_and(|t| t.kind.type_refs().into_iter().any(|t| walk(api, t, seen)))
+            }
+            _ => false,
+        }
+    }
+    walk(api, ty, &mut std::collections::BTreeSet::new())
 }

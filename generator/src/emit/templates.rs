@@ -2,7 +2,7 @@
 //! Cargo.toml and README, rendered with minijinja. Templates are compiled in, so the
 //! generator reads no file but the spec.
 
-use super::{extras, pages};
+use super::{extras, features, pages};
 use crate::diag::Error;
 use crate::ir::{Api, Primitive, TypeRef};
 use minijinja::{context, Environment};
@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs")),
     ("src/request.rs", include_str!("../../../templates/runtime/request.rs")),
     ("src/retry.rs", include_str!("../../../templates/runtime/retry.rs")),
+    ("src/secret.rs", include_str!("../../../templates/runtime/secret.rs")),
 ];
 
 const DOC_TEMPLATES: &[(&str, &str)] = &[
@@ -39,10 +40,13 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
         ("fastrand", "\"2\""),
         ("httpdate", "\"1\""),
         ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
+        ("rustls", "{ version = \"0.23\", default-features = false }"),
+        ("secrecy", "\"0.10\""),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
         ("serde_path_to_error", "\"0.1\""),
-        ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+        ("tokio", "{ version = \"1\", features = [\"net\", \"time\"] }"),
+        ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
     ];
     if uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)) {
         deps.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
@@ -53,9 +57,28 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     if uses(api, |p| p == Primitive::Url) {
         deps.push(("url", "{ version = \"2\", features = [\"serde\"] }"));
     }
-    for a in active.iter().filter(|a| !a.modules.is_empty()) {
-        deps.extend(a.extras.dependencies.iter().copied());
-    }
+    deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dependencies.iter().copied()));
+    sorted(deps)
+}
+
+/// The dev-dependencies: what the runtime's own tests use (a hyper server, a TLS server,
+/// tracing), and the extras'.
+fn dev_dependencies(active: &[extras::Active]) -> Vec<Dependency> {
+    let mut deps: Vec<(&str, &str)> = vec![
+        ("http-body-util", "\"0.1\""),
+        ("hyper", "{ version = \"1\", default-features = false, features = [\"http1\", \"server\"] }"),
+        ("hyper-util", "{ version = \"0.1\", default-features = false, features = [\"tokio\"] }"),
+        ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\"] }"),
+        ("tokio", "{ version = \"1\", features = [\"io-std\", \"macros\", \"rt-multi-thread\"] }"),
+        ("tokio-rustls", "{ version = \"0.26\", default-features = false, features = [\"ring\"] }"),
+        ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
+        ("wiremock", "\"0.6\""),
+    ];
+    deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dev_dependencies.iter().copied()));
+    sorted(deps)
+}
+
+fn sorted(mut deps: Vec<(&'static str, &'static str)>) -> Vec<Dependency> {
     deps.sort();
     deps.dedup_by_key(|d| d.0);
     deps.into_iter().map(|(name, spec)| Dependency { name, spec }).collect()
@@ -76,23 +99,41 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         .iter()
         .map(|t| context! { tag => t, operations => pages::operations(t, examples), description => pages::cell(t.description.as_deref()) })
         .collect();
+    let tag_features = features::Features::new(api);
+    // Extras' features turn on their tag's feature too (the login needs the OAuth operations).
     let features: Vec<_> = active
         .iter()
-        .flat_map(|a| a.features())
-        .map(|f| context! { name => f.name, doc => f.doc, enables => f.enables })
+        .flat_map(|a| a.features().map(move |f| (a, f)))
+        .map(|(a, f)| {
+            let mut enables = vec![tag_features.of_tag(&a.tag.module).to_owned()];
+            enables.extend(f.enables.iter().map(|e| (*e).to_owned()));
+            context! { name => f.name, doc => f.doc, enables => enables }
+        })
         .collect();
-    let gated_examples: Vec<_> = active
+    let mut gated_examples: Vec<_> = active
         .iter()
         .flat_map(|a| a.examples())
         .filter_map(|(e, feature)| Some(context! { name => e.name, feature => feature? }))
         .collect();
+    // Each operation's example program needs its tag's feature.
+    for t in &api.tags {
+        for op in &t.operations {
+            let path = super::usage::example_path(t, op);
+            if examples.iter().any(|(p, _)| *p == path) {
+                let name = path.trim_start_matches("examples/").trim_end_matches(".rs").to_owned();
+                gated_examples.push(context! { name => name, feature => tag_features.of_tag(&t.module) });
+            }
+        }
+    }
     let ctx = context! {
         api => api,
         tags => tags,
         models => api.types.keys().map(|n| (n.clone(), pages::model_page(n))).collect::<Vec<_>>(),
         features => features,
+        tag_features => api.tags.iter().map(|t| tag_features.of_tag(&t.module).to_owned()).collect::<Vec<_>>(),
         gated_examples => gated_examples,
         dependencies => dependencies(api, &active),
+        dev_dependencies => dev_dependencies(&active),
         quick_start => quick_start(examples),
     };
     let render = |name: &str, ctx: &minijinja::Value| -> Result<String, Error> {

@@ -135,6 +135,7 @@ impl Spelling {
                 Primitive::Date => quote!(chrono::NaiveDate),
                 Primitive::Uuid => quote!(uuid::Uuid),
                 Primitive::Url => quote!(url::Url),
+                Primitive::Secret => self.runtime("Secret"),
                 Primitive::I32 => quote!(i32),
                 Primitive::I64 => quote!(i64),
                 Primitive::F32 => quote!(f32),
@@ -265,6 +266,29 @@ pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
     // A parse failure here is a generator bug; report it instead of panicking.
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}")))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// [`format_file`] with the outer attributes `attrs` (a `cfg`) put on every item.
+pub fn format_gated(tokens: TokenStream, attrs: &TokenStream, source: &str) -> Result<String, Error> {
+    if attrs.is_empty() {
+        return format_file(tokens, source);
+    }
+    use syn::parse::Parser;
+    let internal = |e: syn::Error| Error::internal(source, format!("generated Rust does not parse: {e}"));
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(internal)?;
+    for item in &mut file.items {
+        let attrs = syn::Attribute::parse_outer.parse2(attrs.clone()).map_err(internal)?;
+        let target = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            _ => continue,
+        };
+        target.splice(0..0, attrs);
+    }
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 

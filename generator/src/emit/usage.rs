@@ -19,6 +19,8 @@ struct Builder<'a> {
     models: BTreeSet<String>,
     /// Guards against examples of recursive types.
     depth: usize,
+    /// The value goes where its type cannot be inferred: spell parse targets out.
+    explicit: bool,
 }
 
 impl Builder<'_> {
@@ -33,8 +35,15 @@ impl Builder<'_> {
         Some(match ty {
             TypeRef::Primitive(p) => match (p, v) {
                 (Primitive::String, Value::String(s)) => quote!(#s.to_owned()),
+                (Primitive::Secret, Value::String(s)) => quote!(#s.into()),
                 (Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url, Value::String(s)) => {
-                    quote!(#s.parse()?)
+                    // A setter taking `impl Into<Nullable<T>>` cannot infer what to parse into.
+                    if self.explicit {
+                        let ty = self.sp.ty(ty);
+                        quote!(#s.parse::<#ty>()?)
+                    } else {
+                        quote!(#s.parse()?)
+                    }
                 }
                 (Primitive::I32 | Primitive::I64, Value::Number(n)) => {
                     let lit = Literal::i64_unsuffixed(n.as_i64()?);
@@ -118,12 +127,9 @@ impl Builder<'_> {
                                 setters.push(quote!(.#setter(openrouter::Nullable::Null)));
                             }
                         } else {
-                            let mut e = inner(self, Some(val));
-                            // `parse()?` into a setter taking `impl Into<Nullable<T>>` cannot
-                            // infer its type: the `Nullable` is spelled out.
-                            if f.nullable && !f.required && parses(&f.ty) {
-                                e = quote!(openrouter::Nullable::Value(#e));
-                            }
+                            self.explicit = f.nullable && !f.required;
+                            let e = inner(self, Some(val));
+                            self.explicit = false;
                             setters.push(quote!(.#setter(#e)));
                         }
                     }
@@ -213,6 +219,7 @@ impl Builder<'_> {
         match ty {
             TypeRef::Primitive(p) => match p {
                 Primitive::String => quote!("example".to_owned()),
+                Primitive::Secret => quote!("example".into()),
                 Primitive::DateTime => quote!("2025-01-01T00:00:00Z".parse()?),
                 Primitive::Date => quote!("2025-01-01".parse()?),
                 Primitive::Uuid => quote!("00000000-0000-0000-0000-000000000000".parse()?),
@@ -242,18 +249,16 @@ impl Builder<'_> {
     }
 }
 
-/// Whether the expression of a value of `ty` is built with `parse()`.
-fn parses(ty: &TypeRef) -> bool {
-    matches!(ty.leaf(), TypeRef::Primitive(Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url))
-}
-
 /// Whether a JSON value has the shape of a type (for picking a union branch).
 fn fits(api: &Api, ty: &TypeRef, v: &Value) -> bool {
     match ty {
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Url => {
-                v.is_string()
-            }
+            Primitive::String
+            | Primitive::Secret
+            | Primitive::DateTime
+            | Primitive::Date
+            | Primitive::Uuid
+            | Primitive::Url => v.is_string(),
             Primitive::I32 | Primitive::I64 => v.is_i64() || v.is_u64(),
             Primitive::F32 | Primitive::F64 => v.is_number(),
             Primitive::Bool => v.is_boolean(),
@@ -346,7 +351,7 @@ fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenS
 
 /// The program's code, and the imported models that shadow a prelude name.
 fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
-    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
     let (lets, call) = call(&mut b, tag, op);
     let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
     let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
@@ -403,7 +408,7 @@ pub fn operations_tests(api: &Api) -> Option<TokenStream> {
 }
 
 fn operations_tests_with(api: &Api, sp: Spelling) -> Option<(TokenStream, Vec<String>)> {
-    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0 };
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
     let mut tests = Vec::new();
     let mut deprecated = false;
     for tag in &api.tags {

@@ -260,8 +260,12 @@ fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
         }
     };
     match &f.ty {
-        TypeRef::Primitive(Primitive::String) => {
-            let len = quote!(value.chars().count());
+        TypeRef::Primitive(p @ (Primitive::String | Primitive::Secret)) => {
+            // A secret's length is checked, never shown: only counts reach the message.
+            let len = match p {
+                Primitive::Secret => quote!(value.expose_secret().chars().count()),
+                _ => quote!(value.chars().count()),
+            };
             if let Some(n) = c.min_length {
                 let lit = Literal::usize_unsuffixed(n);
                 let err = fail(format!("must be at least {} long", count(n, "character")), len.clone());

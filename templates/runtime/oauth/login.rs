@@ -6,7 +6,11 @@
 //! key and return it as an [`ApiKey`].
 //!
 //! - [`Login::loopback`]: listens on `127.0.0.1` on a port the OS picks; the
-//!   browser is sent back to `http://127.0.0.1:<port>/callback?code=…`. For
+//!   browser is sent back to `http://127.0.0.1:<port>/callback/<random>?code=…`.
+//!   The random path segment (256 bits) plays the role of OAuth's `state`,
+//!   which OpenRouter does not have: only the browser that was sent to the
+//!   authorization page knows it, so another local process (or a web page
+//!   guessing the port) can neither inject a code nor abort the login. For
 //!   apps on the machine where the browser runs.
 //! - [`Login::paste`]: no callback; the authorization page shows the code and
 //!   the user pastes it into the app (read from any reader, such as stdin).
@@ -17,8 +21,16 @@
 //! code (`POST /auth/keys`) work without one, so build the client without a
 //! key: it then sends no `Authorization` header. (Only
 //! [`OAuth::create_auth_code`](crate::api::oauth::OAuth::create_auth_code), which
-//! creates codes server-side for an app, needs a key.) The exchange uses the
-//! client's timeout and retry policy.
+//! creates codes server-side for an app, needs a key.)
+//!
+//! **Bounded, visible retries.** The exchange uses its own retry policy
+//! (default: connection failures only, for at most 30 s in total; see
+//! [`Login::retry`]) and an attempt timeout of at most 30 s, so an offline
+//! machine gets an answer within that bound: a DNS failure or an untrusted
+//! certificate fails at once, naming the host and the cause. The code is
+//! single-use: once it may have reached the server it is never sent again.
+//! Retries call the client's [`on_retry`](crate::ClientBuilder::on_retry)
+//! hook and emit `tracing` events.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -36,6 +48,7 @@
 //! println!("Open this URL in your browser:\n{}", login.authorization_url());
 //! let key = login.finish().await?;
 //! println!("Logged in with {}", key.masked());
+//! # let _ = key.user_id();
 //!
 //! // Or with a code the user copies from the page (over SSH, in a container):
 //! let login = Login::new(&client).key_label("my-cli").paste()?;
@@ -46,33 +59,50 @@
 //! # Ok(()) }
 //! ```
 
+use std::convert::Infallible;
 use std::fmt;
 use std::future::{poll_fn, Future};
 use std::net::Ipv4Addr;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use reqwest::Url;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt as _, AsyncReadExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 
 use super::pkce::{AuthorizationUrl, AuthorizationUrlError, ChallengeMethod, CodeVerifier};
 use super::ExchangeAuthCodeForApiKeyError;
-use crate::{models, Client, Error};
+use crate::error::printable;
+use crate::{models, Client, Error, RetryPolicy, Secret};
 
 /// How long the user has by default to approve (or to paste the code).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 const DEFAULT_CALLBACK_PATH: &str = "/callback";
 /// The most bytes read of one request head, or of a pasted line.
 const MAX_REQUEST_BYTES: usize = 8 * 1024;
-/// Connections being read at once; more are closed right away.
+/// Connections being served at once; more are closed right away.
 const MAX_CONNECTIONS: usize = 16;
 /// How long one connection may take to send its request head or read the page.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest authorization code accepted.
 const MAX_CODE_LEN: usize = 1024;
+/// Random bytes in the callback path (256 bits).
+const CALLBACK_RANDOM_BYTES: usize = 32;
+/// The exchange's bound: its retries stop after this, and one attempt takes
+/// at most this long.
+const EXCHANGE_BOUND: Duration = Duration::from_secs(30);
 
 /// Configures a login; finish it with [`loopback`](Self::loopback) or
 /// [`paste`](Self::paste). See the [module documentation](self).
@@ -82,23 +112,30 @@ pub struct Login {
     timeout: Duration,
     callback_path: String,
     method: ChallengeMethod,
+    allow_plain: bool,
     verifier: Option<CodeVerifier>,
     limit: Option<f64>,
     key_label: Option<String>,
+    page: Option<String>,
+    retry: RetryPolicy,
 }
 
 impl Login {
-    /// A login whose authorization page and exchange belong to `client`
-    /// (its base URL); the client needs no API key.
+    /// A login whose exchange is sent by `client` (to its base URL); the
+    /// client needs no API key. The authorization page is OpenRouter's
+    /// whatever the base URL (see [`authorization_page`](Self::authorization_page)).
     pub fn new(client: &Client) -> Self {
         Self {
             client: client.clone(),
             timeout: DEFAULT_TIMEOUT,
             callback_path: DEFAULT_CALLBACK_PATH.to_owned(),
             method: ChallengeMethod::S256,
+            allow_plain: false,
             verifier: None,
             limit: None,
             key_label: None,
+            page: None,
+            retry: default_retry(),
         }
     }
 
@@ -110,16 +147,28 @@ impl Login {
         self
     }
 
-    /// The path of the loopback callback URL; default `/callback`. It must
-    /// start with `/` and have no query or fragment.
+    /// The start of the loopback callback path; default `/callback`. A
+    /// random segment is always added after it. It must start with `/` and
+    /// have no query or fragment.
     pub fn callback_path(mut self, path: impl Into<String>) -> Self {
         self.callback_path = path.into();
         self
     }
 
     /// The challenge method; default (and recommended) S256.
+    /// [`ChallengeMethod::Plain`] puts the verifier itself in the
+    /// authorization URL (browser history, logs, proxies), so it is refused
+    /// with [`LoginError::PlainChallengeNotAllowed`] unless
+    /// [`allow_plain_challenge`](Self::allow_plain_challenge) is set too.
     pub fn challenge_method(mut self, method: ChallengeMethod) -> Self {
         self.method = method;
+        self
+    }
+
+    /// Accepts [`ChallengeMethod::Plain`]; only for a server that cannot do
+    /// S256. Default `false`.
+    pub fn allow_plain_challenge(mut self, allow: bool) -> Self {
+        self.allow_plain = allow;
         self
     }
 
@@ -141,34 +190,45 @@ impl Login {
         self
     }
 
+    /// The authorization page; default
+    /// [`DEFAULT_AUTHORIZATION_PAGE`](super::pkce::DEFAULT_AUTHORIZATION_PAGE).
+    /// See [`AuthorizationUrl::page`].
+    pub fn authorization_page(mut self, url: impl Into<String>) -> Self {
+        self.page = Some(url.into());
+        self
+    }
+
+    /// The retry policy of the exchange, instead of the default: connection
+    /// failures retried for at most 30 s. Whatever the policy, the code is
+    /// not sent again once it may have reached the server.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Starts listening on `127.0.0.1` on a port the OS picks and builds the
     /// callback and authorization URLs. Show the user
     /// [`LoopbackLogin::authorization_url`], then await
     /// [`LoopbackLogin::finish`].
     pub async fn loopback(self) -> Result<LoopbackLogin, LoginError> {
-        let path = self.callback_path.clone();
-        let probe = Url::parse(&format!("http://127.0.0.1{path}")).ok();
-        let valid_path = path.starts_with('/')
+        let prefix = self.callback_path.trim_end_matches('/').to_owned();
+        let probe = Url::parse(&format!("http://127.0.0.1{prefix}/x")).ok();
+        let valid_path = self.callback_path.starts_with('/')
             && probe.is_some_and(|url| {
-                url.path() == path && url.query().is_none() && url.fragment().is_none()
+                url.path() == format!("{prefix}/x") && url.query().is_none() && url.fragment().is_none()
             });
         if !valid_path {
-            return Err(LoginError::InvalidCallbackPath(path));
+            return Err(LoginError::InvalidCallbackPath(self.callback_path));
         }
+        self.check_method()?;
 
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .map_err(LoginError::Io)?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(LoginError::Io)?;
         let port = listener.local_addr().map_err(LoginError::Io)?.port();
+        let path = format!("{prefix}/{}", random_segment());
         let callback_url = Url::parse(&format!("http://127.0.0.1:{port}{path}"))
-            .map_err(|_| LoginError::InvalidCallbackPath(path))?;
+            .map_err(|_| LoginError::InvalidCallbackPath(self.callback_path.clone()))?;
         let (authorization_url, exchange) = self.prepare(Some(&callback_url))?;
-        Ok(LoopbackLogin {
-            listener,
-            callback_url,
-            authorization_url,
-            exchange,
-        })
+        Ok(LoopbackLogin { listener, callback_url, authorization_url, exchange })
     }
 
     /// Builds an authorization URL without callback: the page shows the code
@@ -176,17 +236,24 @@ impl Login {
     /// [`PasteLogin::authorization_url`], then await [`PasteLogin::finish`]
     /// with the reader the code comes from.
     pub fn paste(self) -> Result<PasteLogin, LoginError> {
+        self.check_method()?;
         let (authorization_url, exchange) = self.prepare(None)?;
-        Ok(PasteLogin {
-            authorization_url,
-            exchange,
-        })
+        Ok(PasteLogin { authorization_url, exchange })
+    }
+
+    fn check_method(&self) -> Result<(), LoginError> {
+        if self.method == ChallengeMethod::Plain && !self.allow_plain {
+            return Err(LoginError::PlainChallengeNotAllowed);
+        }
+        Ok(())
     }
 
     fn prepare(self, callback_url: Option<&Url>) -> Result<(Url, Exchange), LoginError> {
         let verifier = self.verifier.unwrap_or_else(CodeVerifier::random);
-        let mut url =
-            AuthorizationUrl::new(&self.client).code_challenge(&verifier.challenge(self.method));
+        let mut url = AuthorizationUrl::new().code_challenge(&verifier.challenge(self.method));
+        if let Some(page) = self.page {
+            url = url.page(page);
+        }
         if let Some(callback_url) = callback_url {
             url = url.callback_url(callback_url.as_str());
         }
@@ -197,14 +264,28 @@ impl Login {
             url = url.key_label(label);
         }
         let url = url.build().map_err(LoginError::AuthorizationUrl)?;
-        let exchange = Exchange {
-            client: self.client,
-            verifier,
-            method: self.method,
-            timeout: self.timeout,
-        };
+        let exchange =
+            Exchange { client: self.client, verifier, method: self.method, timeout: self.timeout, retry: self.retry };
         Ok((url, exchange))
     }
+}
+
+/// Connection failures (nothing sent) retried for at most [`EXCHANGE_BOUND`].
+fn default_retry() -> RetryPolicy {
+    RetryPolicy::new()
+        .initial_interval(Duration::from_millis(500))
+        .max_interval(Duration::from_secs(5))
+        .max_elapsed_time(EXCHANGE_BOUND)
+        .retry_connection_errors(true)
+}
+
+/// A path segment of [`CALLBACK_RANDOM_BYTES`] random bytes, base64url.
+fn random_segment() -> String {
+    let mut bytes = [0u8; CALLBACK_RANDOM_BYTES];
+    if let Err(e) = getrandom::fill(&mut bytes) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// What both flows need after the authorization page.
@@ -214,27 +295,30 @@ struct Exchange {
     verifier: CodeVerifier,
     method: ChallengeMethod,
     timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl Exchange {
-    async fn run(self, code: String) -> Result<ApiKey, LoginError> {
-        let body = models::ExchangeAuthCodeForApiKeyRequest::new(code)
-            .with_code_verifier(self.verifier.as_str().to_owned())
-            .with_code_challenge_method(
-                models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
-                    self.method.as_str(),
-                ),
-            );
+    async fn run(self, code: Secret) -> Result<ApiKey, LoginError> {
+        let body = models::ExchangeAuthCodeForApiKeyRequest::new(code.expose_secret().to_owned().into())
+            .with_code_verifier(self.verifier.as_str().to_owned().into())
+            .with_code_challenge_method(models::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::from(
+                self.method.as_str(),
+            ));
         let response = self
             .client
             .oauth()
             .exchange_auth_code_for_api_key(body)
+            .retry(self.retry)
+            .timeout(self.client.timeout().min(EXCHANGE_BOUND))
+            // Whatever the spec says: the code is single-use.
+            .no_replay()
             .await
             .map_err(|e| LoginError::Exchange(Box::new(e)))?;
-        Ok(ApiKey {
-            key: response.key,
-            user_id: response.user_id,
-        })
+        // `into`: the field is a `Secret` when the spec marks it, a `String` otherwise.
+        #[allow(clippy::useless_conversion)]
+        let key = response.key.into();
+        Ok(ApiKey { key, user_id: response.user_id })
     }
 }
 
@@ -253,7 +337,9 @@ impl LoopbackLogin {
         &self.authorization_url
     }
 
-    /// Where the browser is sent back: `http://127.0.0.1:<port>/callback`.
+    /// Where the browser is sent back:
+    /// `http://127.0.0.1:<port>/callback/<random>`. Treat it as a secret
+    /// until the login ends: whoever knows it can end the login.
     pub fn callback_url(&self) -> &Url {
         &self.callback_url
     }
@@ -263,7 +349,8 @@ impl LoopbackLogin {
     /// listening, and exchanges the code for the key.
     ///
     /// Requests for other paths (404), with another method (405) or without
-    /// `code` (400) are answered and otherwise ignored.
+    /// a valid `code` (400) are answered and otherwise ignored: they never
+    /// end the login.
     pub async fn finish(self) -> Result<ApiKey, LoginError> {
         let after = self.exchange.timeout;
         let path = self.callback_url.path().to_owned();
@@ -304,13 +391,14 @@ impl PasteLogin {
             .await
             .map_err(|_| LoginError::TimedOut { after })?
             .map_err(LoginError::Io)?;
-        let code = pasted_code(&line)?;
+        let line = Secret::from(line);
+        let code = pasted_code(line.expose_secret())?;
         self.exchange.run(code).await
     }
 }
 
 /// The code in a pasted line: the line itself, or the `code` of a pasted URL.
-fn pasted_code(line: &str) -> Result<String, LoginError> {
+fn pasted_code(line: &str) -> Result<Secret, LoginError> {
     let input = line.trim();
     if input.is_empty() {
         return Err(LoginError::EmptyCode);
@@ -319,18 +407,17 @@ fn pasted_code(line: &str) -> Result<String, LoginError> {
         if matches!(url.scheme(), "http" | "https") {
             let callback = Callback::from_query(&url);
             if let Some(error) = callback.error {
-                return Err(LoginError::Denied {
-                    error,
-                    description: callback.error_description,
-                });
+                return Err(LoginError::Denied { error, description: callback.error_description });
             }
-            let code = callback.code.ok_or_else(|| {
-                LoginError::InvalidCode("the pasted URL has no `code` parameter".to_owned())
-            })?;
-            return check_code(&code).map(|()| code);
+            let code = callback
+                .code
+                .ok_or_else(|| LoginError::InvalidCode("the pasted URL has no `code` parameter".to_owned()))?;
+            check_code(&code)?;
+            return Ok(code.into());
         }
     }
-    check_code(input).map(|()| input.to_owned())
+    check_code(input)?;
+    Ok(input.into())
 }
 
 fn check_code(code: &str) -> Result<(), LoginError> {
@@ -338,14 +425,10 @@ fn check_code(code: &str) -> Result<(), LoginError> {
         return Err(LoginError::EmptyCode);
     }
     if code.len() > MAX_CODE_LEN {
-        return Err(LoginError::InvalidCode(format!(
-            "it is longer than {MAX_CODE_LEN} characters"
-        )));
+        return Err(LoginError::InvalidCode(format!("it is longer than {MAX_CODE_LEN} characters")));
     }
     if !code.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(LoginError::InvalidCode(
-            "it contains spaces or characters other than printable ASCII".to_owned(),
-        ));
+        return Err(LoginError::InvalidCode("it contains spaces or characters other than printable ASCII".to_owned()));
     }
     Ok(())
 }
@@ -377,9 +460,9 @@ impl Callback {
     }
 }
 
-/// What one connection to the listener brought.
+/// What one request to the listener brought.
 enum Outcome {
-    Code(String),
+    Code(Secret),
     Denied {
         error: String,
         description: Option<String>,
@@ -393,7 +476,7 @@ type Connection<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
 /// Accepts connections and serves them concurrently (a browser may open
 /// idle connections next to the real one) until one brings the code or an
 /// error.
-async fn wait_for_code(listener: &TcpListener, path: &str) -> Result<String, LoginError> {
+async fn wait_for_code(listener: &TcpListener, path: &str) -> Result<Secret, LoginError> {
     let mut connections: Vec<Connection<'_>> = Vec::new();
     poll_fn(|cx| {
         loop {
@@ -429,131 +512,102 @@ async fn wait_for_code(listener: &TcpListener, path: &str) -> Result<String, Log
     .await
 }
 
-/// Reads one request, answers it and closes the connection.
-async fn serve(mut stream: TcpStream, callback_path: &str) -> Outcome {
-    let head = match timeout(CONNECTION_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Ok(head)) => head,
-        // Silent, slow, too large or broken: close it.
-        _ => return Outcome::Ignored,
-    };
-    let (outcome, response) = route(&head, callback_path);
-    let _ = timeout(CONNECTION_TIMEOUT, async {
-        stream.write_all(response.as_bytes()).await?;
-        stream.shutdown().await
-    })
-    .await;
-    outcome
+/// Serves one connection with hyper (HTTP/1, one request, then closed).
+async fn serve(stream: TcpStream, callback_path: &str) -> Outcome {
+    let found: Arc<Mutex<Option<Outcome>>> = Arc::default();
+    let slot = Arc::clone(&found);
+    let service = service_fn(move |request: hyper::Request<Incoming>| {
+        let (outcome, response) = route(request.method(), request.uri(), callback_path);
+        if !matches!(outcome, Outcome::Ignored) {
+            if let Ok(mut slot) = slot.lock() {
+                slot.get_or_insert(outcome);
+            }
+        }
+        std::future::ready(Ok::<_, Infallible>(response))
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(CONNECTION_TIMEOUT)
+        .max_buf_size(MAX_REQUEST_BYTES)
+        .keep_alive(false)
+        .serve_connection(TokioIo::new(stream), service);
+    // Silent, slow, too large or broken: the connection is closed.
+    let _ = timeout(CONNECTION_TIMEOUT, connection).await;
+    let outcome = found.lock().ok().and_then(|mut slot| slot.take());
+    outcome.unwrap_or(Outcome::Ignored)
 }
 
-/// Reads up to the blank line that ends the request head.
-async fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
-    let mut head = Vec::new();
-    let mut chunk = [0u8; 1024];
-    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
-        if head.len() >= MAX_REQUEST_BYTES {
-            return Err(std::io::Error::other("request head too large"));
-        }
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        head.extend_from_slice(&chunk[..read]);
-    }
-    Ok(String::from_utf8_lossy(&head).into_owned())
-}
+type Page = hyper::Response<Full<Bytes>>;
 
 /// Decides what a request means and what to answer.
-fn route(head: &str, callback_path: &str) -> (Outcome, String) {
-    let request_line = head.lines().next().unwrap_or_default();
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return (
-            Outcome::Ignored,
-            page(400, "Bad request", "This is not a valid HTTP request."),
-        );
-    };
-    if !version.starts_with("HTTP/1.") || !target.starts_with('/') {
-        return (
-            Outcome::Ignored,
-            page(400, "Bad request", "This is not a valid HTTP request."),
-        );
-    }
-    let Ok(url) = Url::parse(&format!("http://127.0.0.1{target}")) else {
-        return (
-            Outcome::Ignored,
-            page(400, "Bad request", "This is not a valid HTTP request."),
-        );
+fn route(method: &Method, target: &hyper::Uri, callback_path: &str) -> (Outcome, Page) {
+    // Only the origin form (`/path?query`), as a browser sends it.
+    let origin_form = target.scheme().is_none() && target.authority().is_none();
+    let url = target
+        .path_and_query()
+        .filter(|_| origin_form && target.path().starts_with('/'))
+        .and_then(|target| Url::parse(&format!("http://127.0.0.1{target}")).ok());
+    let Some(url) = url else {
+        return (Outcome::Ignored, page(StatusCode::BAD_REQUEST, "Bad request", "This is not a valid HTTP request."));
     };
     if url.path() != callback_path {
-        return (Outcome::Ignored, page(404, "Not found", "Nothing here."));
+        return (Outcome::Ignored, page(StatusCode::NOT_FOUND, "Not found", "Nothing here."));
     }
-    if method != "GET" {
+    if method != Method::GET {
         return (
             Outcome::Ignored,
-            page(405, "Method not allowed", "Only GET is accepted here."),
+            page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "Only GET is accepted here."),
         );
     }
     let callback = Callback::from_query(&url);
     if let Some(error) = callback.error {
         // The provider's text is not echoed into the page.
         let response = page(
-            400,
+            StatusCode::BAD_REQUEST,
             "Login failed",
             "OpenRouter reported an error. Return to the application for details; you can close this tab.",
         );
-        let outcome = Outcome::Denied {
-            error,
-            description: callback.error_description,
-        };
+        let outcome = Outcome::Denied { error, description: callback.error_description };
         return (outcome, response);
     }
     match callback.code {
         Some(code) if check_code(&code).is_ok() => (
-            Outcome::Code(code),
+            Outcome::Code(code.into()),
             page(
-                200,
+                StatusCode::OK,
                 "Login complete",
                 "You are logged in. You can close this tab and return to the application.",
             ),
         ),
         _ => (
             Outcome::Ignored,
-            page(
-                400,
-                "Missing code",
-                "This request carries no valid `code` parameter.",
-            ),
+            page(StatusCode::BAD_REQUEST, "Missing code", "This request carries no valid `code` parameter."),
         ),
     }
 }
 
-/// A complete HTTP/1.1 response with a small HTML page (fixed texts only).
-fn page(status: u16, title: &str, message: &str) -> String {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Error",
-    };
+/// A small HTML page (fixed texts only).
+fn page(status: StatusCode, title: &str, message: &str) -> Page {
     let body = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body><h1>{title}</h1><p>{message}</p></body></html>\n"
     );
-    let allow = if status == 405 { "Allow: GET\r\n" } else { "" };
-    format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
-         Content-Length: {}\r\nCache-Control: no-store\r\n{allow}Connection: close\r\n\r\n{body}",
-        body.len()
-    )
+    let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        headers.insert(ALLOW, HeaderValue::from_static("GET"));
+    }
+    response
 }
 
-/// The new API key a login returns. `Debug` shows it [masked](Self::masked).
+/// The new API key a login returns. `Debug` shows it [masked](Self::masked);
+/// the key is held in a [`Secret`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey {
-    key: String,
+    key: Secret,
     user_id: Option<String>,
 }
 
@@ -562,15 +616,16 @@ impl ApiKey {
     /// [`ClientBuilder::api_key`](crate::ClientBuilder::api_key)). Store it
     /// securely.
     pub fn as_str(&self) -> &str {
-        &self.key
+        self.key.expose_secret()
     }
 
-    /// The key, by value.
-    pub fn into_string(self) -> String {
+    /// The key, as a [`Secret`].
+    pub fn into_secret(self) -> Secret {
         self.key
     }
 
-    /// The user who owns the key, when the server says.
+    /// The user who owns the key, when the server says. It comes from the
+    /// server: escape control characters before printing it.
     pub fn user_id(&self) -> Option<&str> {
         self.user_id.as_deref()
     }
@@ -579,12 +634,8 @@ impl ApiKey {
     /// characters, such as `sk-or-v1-`), `…` and its last four characters;
     /// only the prefix when the key is too short to hide the rest.
     pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.key.chars().collect();
-        let prefix_len = chars
-            .iter()
-            .take(10)
-            .rposition(|c| *c == '-')
-            .map_or(0, |index| index + 1);
+        let chars: Vec<char> = self.key.expose_secret().chars().collect();
+        let prefix_len = chars.iter().take(10).rposition(|c| *c == '-').map_or(0, |index| index + 1);
         let prefix: String = chars[..prefix_len].iter().collect();
         // At least eight characters stay hidden.
         if chars.len() < prefix_len + 4 + 8 {
@@ -597,10 +648,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("key", &self.masked())
-            .field("user_id", &self.user_id)
-            .finish()
+        f.debug_struct("ApiKey").field("key", &self.masked()).field("user_id", &self.user_id).finish()
     }
 }
 
@@ -613,6 +661,9 @@ pub enum LoginError {
     AuthorizationUrl(AuthorizationUrlError),
     /// The configured callback path is not a plain absolute path.
     InvalidCallbackPath(String),
+    /// [`ChallengeMethod::Plain`] was chosen without
+    /// [`Login::allow_plain_challenge`].
+    PlainChallengeNotAllowed,
     /// Listening on `127.0.0.1`, accepting a connection, or reading the
     /// pasted code failed.
     Io(std::io::Error),
@@ -667,16 +718,22 @@ impl fmt::Display for LoginError {
             Self::AuthorizationUrl(e) => write!(f, "cannot build the authorization URL: {e}"),
             Self::InvalidCallbackPath(path) => write!(
                 f,
-                "invalid callback path `{path}`: it must start with `/` and have no query or fragment"
+                "invalid callback path `{}`: it must start with `/` and have no query or fragment",
+                printable(path)
+            ),
+            Self::PlainChallengeNotAllowed => f.write_str(
+                "the `plain` PKCE challenge puts the verifier in the authorization URL; \
+                 use S256, or call `allow_plain_challenge(true)`",
             ),
             Self::Io(e) => write!(f, "login I/O error: {e}"),
             Self::TimedOut { after } => {
                 write!(f, "no authorization code arrived within {after:?}")
             }
             Self::Denied { error, description } => {
-                write!(f, "OpenRouter did not authorize the login: {error}")?;
+                // Both come from the callback's query: escaped and cut.
+                write!(f, "OpenRouter did not authorize the login: {}", printable(error))?;
                 if let Some(description) = description {
-                    write!(f, " ({description})")?;
+                    write!(f, " ({})", printable(description))?;
                 }
                 Ok(())
             }
@@ -687,13 +744,13 @@ impl fmt::Display for LoginError {
             Self::Exchange(e) => match (e.status(), self.server_message()) {
                 (Some(403), Some(message)) => write!(
                     f,
-                    "OpenRouter rejected the authorization code (403): {message} \
-                     (codes are single-use, expire after about 10 minutes and must match the verifier)"
+                    "OpenRouter rejected the authorization code (403): {} \
+                     (codes are single-use, expire after about 10 minutes and must match the verifier)",
+                    printable(message)
                 ),
-                (Some(status), Some(message)) => write!(
-                    f,
-                    "exchanging the authorization code failed ({status}): {message}"
-                ),
+                (Some(status), Some(message)) => {
+                    write!(f, "exchanging the authorization code failed ({status}): {}", printable(message))
+                }
                 _ => write!(f, "exchanging the authorization code failed: {e}"),
             },
         }

@@ -6,7 +6,9 @@
 //! 1. Create a secret [`CodeVerifier`] and derive its [`CodeChallenge`]
 //!    (S256 unless you have a reason not to).
 //! 2. Send the user to the authorization URL built by [`AuthorizationUrl`]:
-//!    `https://openrouter.ai/auth?callback_url=…&code_challenge=…&code_challenge_method=S256`.
+//!    `https://openrouter.ai/auth?callback_url=…&code_challenge=…&code_challenge_method=S256`
+//!    (the page does not move with the client's base URL; set another with
+//!    [`AuthorizationUrl::page`]).
 //!    After approving, the browser is sent to the callback URL with `?code=…`;
 //!    without a callback URL, the page shows the code for the user to copy.
 //! 3. Trade the code, together with the verifier, for the key with
@@ -33,7 +35,7 @@
 //!
 //! let verifier = CodeVerifier::random();
 //! let challenge = verifier.challenge_s256();
-//! let url = AuthorizationUrl::new(&client)
+//! let url = AuthorizationUrl::new()
 //!     .callback_url("https://myapp.example/callback")
 //!     .code_challenge(&challenge)
 //!     .build()?;
@@ -44,12 +46,12 @@
 //! let response = client
 //!     .oauth()
 //!     .exchange_auth_code_for_api_key(
-//!         ExchangeAuthCodeForApiKeyRequest::new(code)
-//!             .with_code_verifier(verifier.as_str().to_owned())
+//!         ExchangeAuthCodeForApiKeyRequest::new(code.into())
+//!             .with_code_verifier(verifier.as_str().into())
 //!             .with_code_challenge_method(Method::from(challenge.method().as_str())),
 //!     )
 //!     .await?;
-//! let key = response.key;
+//! let key = response.key; // a `Secret`: `Debug` shows `[redacted]`
 //! # let _ = key;
 //! # Ok(()) }
 //! ```
@@ -62,7 +64,10 @@ use base64::Engine as _;
 use reqwest::Url;
 use sha2::{Digest as _, Sha256};
 
-use crate::Client;
+use crate::Secret;
+
+/// OpenRouter's authorization page, the default of [`AuthorizationUrl`].
+pub const DEFAULT_AUTHORIZATION_PAGE: &str = "https://openrouter.ai/auth";
 
 /// The shortest code verifier RFC 7636 allows.
 const MIN_VERIFIER_LEN: usize = 43;
@@ -75,10 +80,11 @@ const MAX_KEY_LABEL_CHARS: usize = 100;
 /// `[A-Za-z0-9-._~]`.
 ///
 /// Keep it until the exchange; send only its [`CodeChallenge`] to the
-/// authorization page. `Debug` does not show the value, and there is no
-/// `Display`: use [`as_str`](Self::as_str) where the value is needed.
+/// authorization page. `Debug` does not show the value, there is no
+/// `Display`, and the memory is zeroed on drop (it is held in a [`Secret`]):
+/// use [`as_str`](Self::as_str) where the value is needed.
 #[derive(Clone, PartialEq, Eq)]
-pub struct CodeVerifier(String);
+pub struct CodeVerifier(Secret);
 
 impl CodeVerifier {
     /// A new verifier: 32 bytes from the operating system's secure random
@@ -93,41 +99,34 @@ impl CodeVerifier {
         if let Err(e) = getrandom::fill(&mut bytes) {
             panic!("the operating system's random number generator failed: {e}");
         }
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
     /// Checks a verifier you created yourself against RFC 7636: 43 to 128
     /// characters, each one of `A-Z`, `a-z`, `0-9`, `-`, `.`, `_`, `~`.
     pub fn new(verifier: impl Into<String>) -> Result<Self, InvalidCodeVerifier> {
         let verifier = verifier.into();
-        if let Some((position, character)) = verifier
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !is_unreserved(*c))
-        {
-            return Err(InvalidCodeVerifier::Character {
-                position,
-                character,
-            });
+        if let Some((position, character)) = verifier.chars().enumerate().find(|(_, c)| !is_unreserved(*c)) {
+            return Err(InvalidCodeVerifier::Character { position, character });
         }
         // Every character is ASCII now, so bytes are characters.
         let length = verifier.len();
         if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&length) {
             return Err(InvalidCodeVerifier::Length(length));
         }
-        Ok(Self(verifier))
+        Ok(Self(Secret::new(verifier)))
     }
 
     /// The secret value, as sent in the exchange (`code_verifier`).
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 
     /// The challenge for `method`.
     pub fn challenge(&self, method: ChallengeMethod) -> CodeChallenge {
         let value = match method {
-            ChallengeMethod::S256 => URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes())),
-            ChallengeMethod::Plain => self.0.clone(),
+            ChallengeMethod::S256 => URL_SAFE_NO_PAD.encode(Sha256::digest(self.as_str().as_bytes())),
+            ChallengeMethod::Plain => self.as_str().to_owned(),
         };
         CodeChallenge { value, method }
     }
@@ -147,7 +146,7 @@ impl CodeVerifier {
 
 impl fmt::Debug for CodeVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CodeVerifier(<redacted>)")
+        f.write_str("CodeVerifier([redacted])")
     }
 }
 
@@ -188,10 +187,7 @@ impl fmt::Display for InvalidCodeVerifier {
                 "invalid PKCE code verifier: it has {length} characters; RFC 7636 requires \
                  {MIN_VERIFIER_LEN} to {MAX_VERIFIER_LEN}"
             ),
-            Self::Character {
-                position,
-                character,
-            } => write!(
+            Self::Character { position, character } => write!(
                 f,
                 "invalid PKCE code verifier: character {character:?} at position {position} is \
                  not allowed; RFC 7636 allows only A-Z, a-z, 0-9, '-', '.', '_' and '~'"
@@ -258,18 +254,16 @@ impl fmt::Display for CodeChallenge {
 /// Builds the URL of OpenRouter's authorization page, where the user
 /// approves the new key.
 ///
-/// The page lives on the site origin of the client's base URL: the base URL
-/// `https://openrouter.ai/api/v1` gives `https://openrouter.ai/auth` (the path
-/// from the `api` segment on is replaced by `auth`; without an `api` segment
-/// the page is `/auth` on the base URL's origin). Opening the page needs no
-/// API key.
+/// The page is [`DEFAULT_AUTHORIZATION_PAGE`] unless set with
+/// [`page`](Self::page); it does not follow the client's base URL, so a
+/// proxy or test server for the API never decides where the user logs in.
+/// Opening the page needs no API key.
 ///
 /// ```
 /// use openrouter::api::oauth::pkce::{AuthorizationUrl, CodeVerifier};
 ///
-/// let client = openrouter::Client::builder().api_key("").build().unwrap();
 /// let verifier = CodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
-/// let url = AuthorizationUrl::new(&client)
+/// let url = AuthorizationUrl::new()
 ///     .callback_url("http://localhost:3000/callback")
 ///     .code_challenge(&verifier.challenge_s256())
 ///     .limit(5.0)
@@ -282,9 +276,9 @@ impl fmt::Display for CodeChallenge {
 ///      &limit=5"
 /// );
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AuthorizationUrl {
-    page: Url,
+    page: Option<String>,
     callback_url: Option<String>,
     challenge: Option<CodeChallenge>,
     limit: Option<f64>,
@@ -292,22 +286,17 @@ pub struct AuthorizationUrl {
 }
 
 impl AuthorizationUrl {
-    /// A builder for the authorization page that belongs to `client`'s base
-    /// URL.
-    pub fn new(client: &Client) -> Self {
-        Self::for_base_url(client.base_url())
+    /// A builder for OpenRouter's authorization page.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// A builder for the authorization page that belongs to an API base URL
-    /// such as `https://openrouter.ai/api/v1`.
-    pub fn for_base_url(base_url: &Url) -> Self {
-        Self {
-            page: auth_page(base_url),
-            callback_url: None,
-            challenge: None,
-            limit: None,
-            key_label: None,
-        }
+    /// The authorization page, instead of [`DEFAULT_AUTHORIZATION_PAGE`]:
+    /// an `https` URL, or `http` on a loopback address (for tests). Checked
+    /// by [`build`](Self::build).
+    pub fn page(mut self, url: impl Into<String>) -> Self {
+        self.page = Some(url.into());
+        self
     }
 
     /// Where the browser is sent with `?code=…` after the user approves:
@@ -344,11 +333,7 @@ impl AuthorizationUrl {
 
     /// Checks the parameters and returns the percent-encoded URL.
     pub fn build(self) -> Result<Url, AuthorizationUrlError> {
-        let callback_url = self
-            .callback_url
-            .as_deref()
-            .map(validate_callback_url)
-            .transpose()?;
+        let callback_url = self.callback_url.as_deref().map(validate_callback_url).transpose()?;
         if callback_url.is_none() && self.challenge.is_none() {
             return Err(AuthorizationUrlError::ChallengeRequired);
         }
@@ -364,7 +349,7 @@ impl AuthorizationUrl {
             }
         }
 
-        let mut url = self.page;
+        let mut url = validate_page(self.page.as_deref().unwrap_or(DEFAULT_AUTHORIZATION_PAGE))?;
         {
             let mut query = url.query_pairs_mut();
             if let Some(callback_url) = &callback_url {
@@ -385,31 +370,28 @@ impl AuthorizationUrl {
     }
 }
 
-/// `…/api/v1` → `…/auth`; no `api` segment → `<origin>/auth`.
-fn auth_page(base_url: &Url) -> Url {
-    let mut page = base_url.clone();
-    page.set_query(None);
-    page.set_fragment(None);
-    let segments: Vec<String> = base_url
-        .path_segments()
-        .map(|segments| segments.map(str::to_owned).collect())
-        .unwrap_or_default();
-    let prefix = match segments.iter().position(|segment| segment == "api") {
-        Some(index) => &segments[..index],
-        None => &[][..],
-    };
-    if let Ok(mut path) = page.path_segments_mut() {
-        path.clear().extend(prefix).push("auth");
+/// `https`, or `http` on a loopback address; no user info, query or fragment.
+fn validate_page(raw: &str) -> Result<Url, AuthorizationUrlError> {
+    let invalid = |reason: &str| AuthorizationUrlError::InvalidPage { url: raw.to_owned(), reason: reason.to_owned() };
+    let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => {}
+        "http" if crate::client::is_loopback(&url) => {}
+        _ => return Err(invalid("it must be https (or http on a loopback address)")),
     }
-    page
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("it must not carry a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url)
 }
 
 /// `https`, or `http` on `localhost` / `127.0.0.1`; no fragment.
 fn validate_callback_url(raw: &str) -> Result<Url, AuthorizationUrlError> {
-    let invalid = |reason: &str| AuthorizationUrlError::InvalidCallbackUrl {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let invalid =
+        |reason: &str| AuthorizationUrlError::InvalidCallbackUrl { url: raw.to_owned(), reason: reason.to_owned() };
     let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
     match url.scheme() {
         "https" if url.host().is_some() => {}
@@ -418,9 +400,7 @@ fn validate_callback_url(raw: &str) -> Result<Url, AuthorizationUrlError> {
             // The parser lowercases domains and normalizes IPv4 addresses.
             let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1"));
             if !loopback {
-                return Err(invalid(
-                    "an http callback URL must be on localhost or 127.0.0.1; use https otherwise",
-                ));
+                return Err(invalid("an http callback URL must be on localhost or 127.0.0.1; use https otherwise"));
             }
         }
         _ => return Err(invalid("the scheme must be https (or http on localhost)")),
@@ -435,6 +415,14 @@ fn validate_callback_url(raw: &str) -> Result<Url, AuthorizationUrlError> {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AuthorizationUrlError {
+    /// The authorization page set with [`AuthorizationUrl::page`] is not an
+    /// `https` URL (or `http` on a loopback address), or does not parse.
+    InvalidPage {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The callback URL is not an `https` URL or an `http` URL on
     /// `localhost` / `127.0.0.1`, or does not parse.
     InvalidCallbackUrl {
@@ -455,6 +443,9 @@ pub enum AuthorizationUrlError {
 impl fmt::Display for AuthorizationUrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::InvalidPage { url, reason } => {
+                write!(f, "invalid authorization page `{url}`: {reason}")
+            }
             Self::InvalidCallbackUrl { url, reason } => {
                 write!(f, "invalid callback URL `{url}`: {reason}")
             }
@@ -462,14 +453,12 @@ impl fmt::Display for AuthorizationUrlError {
                 "an authorization URL without a callback URL needs a code challenge \
                  (set one with `code_challenge`)",
             ),
-            Self::InvalidLimit(limit) => write!(
-                f,
-                "invalid credit limit {limit}: it must be a finite, non-negative amount of US dollars"
-            ),
-            Self::InvalidKeyLabel(chars) => write!(
-                f,
-                "invalid key label: it has {chars} characters; 1 to {MAX_KEY_LABEL_CHARS} are allowed"
-            ),
+            Self::InvalidLimit(limit) => {
+                write!(f, "invalid credit limit {limit}: it must be a finite, non-negative amount of US dollars")
+            }
+            Self::InvalidKeyLabel(chars) => {
+                write!(f, "invalid key label: it has {chars} characters; 1 to {MAX_KEY_LABEL_CHARS} are allowed")
+            }
         }
     }
 }
