@@ -4,49 +4,52 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use openrouter::models::{
-    ExchangeAuthCodeForApiKeyRequest,
-    ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
-    ExchangeAuthCodeForApiKeyResponse,
-};
+#[cfg(feature = "oauth")]
+mod oauth {
+    use openrouter::models::{
+        ExchangeAuthCodeForApiKeyRequest,
+        ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
+        ExchangeAuthCodeForApiKeyResponse,
+    };
 
-/// `client.oauth().exchange_auth_code_for_api_key` (`POST /auth/keys`) against a local server.
-#[tokio::test]
-async fn oauth_exchange_auth_code_for_api_key_end_to_end() -> Result<
-    (),
-    Box<dyn std::error::Error>,
-> {
-    let server = wiremock::MockServer::start().await;
-    let expected: ExchangeAuthCodeForApiKeyResponse = ExchangeAuthCodeForApiKeyResponse::new(
-            "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-                .into(),
-        )
-        .with_user_id("user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ".to_owned());
-    wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path_regex("^/auth/keys$"))
-        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(&expected))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = openrouter::Client::builder()
-        .api_key("test-key")
-        .base_url(server.uri())
-        .no_retry()
-        .build()?;
-    let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".into())
-        .with_code_challenge_method(
-            ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::S256,
-        )
-        .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
-    let response = client
-        .oauth()
-        .exchange_auth_code_for_api_key(body)
-        .await
-        .unwrap_or_else(|e| panic!("the call failed: {e}"));
-    let (got, wanted) = (
-        serde_json::to_value(&response)?,
-        serde_json::to_value(&expected)?,
-    );
-    assert_eq!(got, wanted);
-    Ok(())
+    /// `client.oauth().exchange_auth_code_for_api_key` (`POST /auth/keys`) against a local server.
+    #[tokio::test]
+    async fn oauth_exchange_auth_code_for_api_key_end_to_end() -> Result<
+        (),
+        Box<dyn std::error::Error>,
+    > {
+        let server = wiremock::MockServer::start().await;
+        let expected: ExchangeAuthCodeForApiKeyResponse = ExchangeAuthCodeForApiKeyResponse::new(
+                "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                    .into(),
+            )
+            .with_user_id("user_2aBcDeFgHiJkLmNoPqRsTuVwXyZ".to_owned());
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::path_regex("^/auth/keys$"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(&expected))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = openrouter::Client::builder()
+            .api_key("test-key")
+            .base_url(server.uri())
+            .no_retry()
+            .build()?;
+        let body = ExchangeAuthCodeForApiKeyRequest::new("auth_code_abc123def456".into())
+            .with_code_challenge_method(
+                ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod::S256,
+            )
+            .with_code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
+        let response = client
+            .oauth()
+            .exchange_auth_code_for_api_key(body)
+            .await
+            .unwrap_or_else(|e| panic!("the call failed: {e}"));
+        let (got, wanted) = (
+            serde_json::to_value(&response)?,
+            serde_json::to_value(&expected)?,
+        );
+        assert_eq!(got, wanted);
+        Ok(())
+    }
 }

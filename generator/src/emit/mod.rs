@@ -103,7 +103,7 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
     if let Some(tests) = examples::tests_file(api, &features) {
         files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
     }
-    if let Some(tests) = usage::operations_tests(api) {
+    if let Some(tests) = usage::operations_tests(api, &features) {
         files.push(("tests/operations.rs".to_owned(), format_file(tests, source)?));
     }
     Ok(files)

@@ -1,6 +1,7 @@
 //! "Example Usage" programs: Rust expressions built from the spec's example values, written as
 //! `examples/<tag>_<operation>.rs`, which the Markdown docs embed verbatim.
 
+use super::features::{cfg, Features};
 use super::tokens::{ident, skip_rustfmt, Spelling};
 use crate::ir::*;
 use crate::names::Case;
@@ -398,45 +399,50 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
 /// on example data): the request goes out with the documented method and path, and a success
 /// body built from the documented example (or a placeholder) decodes and encodes back to the
 /// same JSON. `None` when no tag has an operation.
-pub fn operations_tests(api: &Api) -> Option<TokenStream> {
-    let first = operations_tests_with(api, Spelling::outside(TokenStream::new(), []))?;
-    match first.1.is_empty() {
-        true => Some(first.0),
-        false => operations_tests_with(api, Spelling::outside(TokenStream::new(), first.1.iter().map(String::as_str)))
-            .map(|(t, _)| t),
-    }
-}
-
-fn operations_tests_with(api: &Api, sp: Spelling) -> Option<(TokenStream, Vec<String>)> {
-    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
-    let mut tests = Vec::new();
+pub fn operations_tests(api: &Api, features: &Features) -> Option<TokenStream> {
+    let mut modules = Vec::new();
     let mut deprecated = false;
     for tag in &api.tags {
         let inputs = |op: &&Operation| (op.body.is_some(), op.params.iter().filter(|p| p.required).count());
         let Some(op) = tag.operations.iter().min_by_key(inputs) else { continue };
         deprecated |= op.deprecated;
-        tests.push(operation_test(&mut b, tag, op));
+        let first = tag_test(api, tag, op, Spelling::outside(TokenStream::new(), []));
+        // Built again when an imported model shadows a prelude name the test uses.
+        let (tokens, _) = match first.1.is_empty() {
+            true => first,
+            false => tag_test(api, tag, op, Spelling::outside(TokenStream::new(), first.1.iter().map(String::as_str))),
+        };
+        // A module per tag, compiled with the tag's feature: its imports go with it.
+        let feature = features.of_tag(&tag.module);
+        let gate = cfg(&[feature].into_iter().filter(|f| !f.is_empty()).collect::<Vec<_>>());
+        let module = ident(&tag.module);
+        modules.push(quote!(#gate mod #module { #tokens }));
+    }
+    if modules.is_empty() {
+        return None;
     }
     // Calling a deprecated operation is how it is tested.
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
-    if tests.is_empty() {
-        return None;
-    }
-    let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
-    let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
-    let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let skip = skip_rustfmt();
-    let tokens = quote! {
+    Some(quote! {
         //! One operation of each tag called end to end against a local server: the request
         //! leaves with the documented method and path, and the documented success body decodes.
         #skip
         #allow
 
-        #uses
+        #(#modules)*
+    })
+}
 
-        #(#tests)*
-    };
-    Some((tokens, shadowing))
+/// One tag's test with the imports it needs, and the imported models that shadow a prelude
+/// name.
+fn tag_test(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> (TokenStream, Vec<String>) {
+    let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
+    let test = operation_test(&mut b, tag, op);
+    let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
+    let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
+    let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
+    (quote!(#uses #test), shadowing)
 }
 
 fn operation_test(b: &mut Builder, tag: &Tag, op: &Operation) -> TokenStream {
