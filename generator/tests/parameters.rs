@@ -12,6 +12,7 @@ fn parameters() -> Vec<GeneratedFile> {
         spec: common::root().join("generator/tests/fixtures/parameters.yaml"),
         spec_display: "generator/tests/fixtures/parameters.yaml".into(),
         tags: Vec::new(),
+        secrets: generator::secrets::openrouter_defaults(),
     })
     .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -31,7 +31,12 @@ fn revisions(test: &str) -> Option<Vec<(String, PathBuf)>> {
 }
 
 fn generate_all_tags(file: &str, path: &Path) -> Result<Vec<GeneratedFile>, generator::Error> {
-    generator::generate(&Config { spec: path.to_owned(), spec_display: display(file), tags: Vec::new() })
+    generator::generate(&Config {
+        spec: path.to_owned(),
+        spec_display: display(file),
+        tags: Vec::new(),
+        secrets: generator::secrets::openrouter_defaults(),
+    })
 }
 
 #[test]
@@ -134,6 +139,7 @@ fn tags_of_2026_08_22_without_all_of_compile_lint_clean_document_and_call_end_to
         spec: path,
         spec_display: display(REV_2026),
         tags: TAGS_2026_WITHOUT_ALL_OF.iter().map(|t| t.to_string()).collect(),
+        secrets: generator::secrets::openrouter_defaults(),
     };
     let files = generator::generate(&config).unwrap_or_else(|e| panic!("{e}"));
     // The tag whose only operation is ignored emits nothing.
