@@ -125,8 +125,10 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
             }
         }
     }
+    // Converted once: each tag page names it too, and the whole API is large.
+    let api_value = minijinja::Value::from_serialize(api);
     let ctx = context! {
-        api => api,
+        api => api_value.clone(),
         tags => tags,
         models => api.types.keys().map(|n| (n.clone(), pages::model_page(n))).collect::<Vec<_>>(),
         features => features,
@@ -156,7 +158,7 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
                 sections.push(context! { title => s.title, summary => s.summary, anchor => anchor, body => body });
             }
         }
-        let page = context! { api => api, page => tags[i].clone(), sections => sections };
+        let page = context! { api => api_value.clone(), page => tags[i].clone(), sections => sections };
         out.push((format!("docs/sdks/{}/README.md", tag.module), render("tag.md", &page)?));
     }
     for def in api.types.values() {
