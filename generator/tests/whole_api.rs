@@ -143,7 +143,8 @@ fn tags_of_2026_08_22_without_all_of_compile_lint_clean_document_and_call_end_to
     };
     let files = generator::generate(&config).unwrap_or_else(|e| panic!("{e}"));
     // The tag whose only operation is ignored emits nothing.
-    assert!(!files.iter().any(|f| f.path.contains("anthropic")), "an empty tag emitted files");
+    let empty_tag = |p: &str| p.starts_with("src/api/anthropic") || p.starts_with("docs/sdks/anthropic");
+    assert!(!files.iter().any(|f| empty_tag(&f.path)), "an empty tag emitted files");
     // The unit tests of the library and the end-to-end calls (the example round trips of
     // these schemas are the whole-API test's).
     let stdout = build_lint_document_test("whole-2026-subset", &files, &["--lib", "--test", "operations"]);
