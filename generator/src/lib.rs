@@ -4,6 +4,7 @@
 //! decides which files on disk are stale and replaces them. [`generate`] runs the first four.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
