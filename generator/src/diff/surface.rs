@@ -2,7 +2,8 @@
 //! The diff compares two surfaces; the generated crate records its own in `api-surface.txt`
 //! so that `cargo xtask codegen --check` can say what a spec change does to it.
 //!
-//! The file has one item a line (`api`, `tag`, `op`, `model`, each followed by compact JSON),
+//! The file has one item a line (`api`, `tag`, `op`, `model`, `field`, each followed by compact
+//! JSON; a struct's fields follow its `model` line),
 //! in a fixed order, so it is deterministic and a change to one operation or model changes one
 //! line. Lines starting with `//` are comments.
 
@@ -395,7 +396,16 @@ impl Surface {
             }
         }
         for (name, m) in &self.models {
-            out += &format!("model {}\n", json(&NamedModel { name, model: m }));
+            // A struct's fields get a line each, so a field change is a one-line diff.
+            let Model::Struct { fields, additional } = m else {
+                out += &format!("model {}\n", json(&NamedModel { name, model: m }));
+                continue;
+            };
+            let head = Model::Struct { fields: Vec::new(), additional: additional.clone() };
+            out += &format!("model {}\n", json(&NamedModel { name, model: &head }));
+            for f in fields {
+                out += &format!("field {}\n", json(&ModelField { model: name, field: f }));
+            }
         }
         out
     }
@@ -425,7 +435,16 @@ impl Surface {
                     let OwnedNamedModel { name, model } = serde_json::from_str(rest).map_err(bad)?;
                     surface.models.insert(name, model);
                 }
-                other => return Err(at(format!("unknown line kind `{other}` (expected api, tag, op or model)"))),
+                "field" => {
+                    let OwnedModelField { model, field } = serde_json::from_str(rest).map_err(bad)?;
+                    match surface.models.get_mut(&model) {
+                        Some(Model::Struct { fields, .. }) => fields.push(field),
+                        _ => return Err(at(format!("field of {model:?}, which no earlier struct `model` line names"))),
+                    }
+                }
+                other => {
+                    return Err(at(format!("unknown line kind `{other}` (expected api, tag, op, model or field)")))
+                }
             }
         }
         Ok(surface)
@@ -502,6 +521,20 @@ struct NamedModel<'a> {
     name: &'a str,
     #[serde(flatten)]
     model: &'a Model,
+}
+
+#[derive(Serialize)]
+struct ModelField<'a> {
+    model: &'a str,
+    #[serde(flatten)]
+    field: &'a FieldSurface,
+}
+
+#[derive(Deserialize)]
+struct OwnedModelField {
+    model: String,
+    #[serde(flatten)]
+    field: FieldSurface,
 }
 
 #[derive(Deserialize)]
