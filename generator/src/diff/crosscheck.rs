@@ -158,3 +158,61 @@ pub fn report(verdicts: &[Verdict<'_>], diff: &Diff) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{compare as diff_surfaces, surface::Model, surface::Surface};
+
+    const REPORT: &str = "\
+     Checking openrouter v0.1.0 -> v0.1.0 (no change; assume patch)
+     Checked [   0.012s] 200 checks: 197 pass, 3 fail, 0 warn, 0 skip
+
+--- failure enum_variant_added: enum variant added on exhaustive enum ---
+
+Description:
+A publicly-visible enum without #[non_exhaustive] has a new variant.
+
+Failed in:
+  variant Status:Pending in /tmp/new/src/models.rs:10
+
+--- failure struct_missing: pub struct removed or renamed ---
+
+Failed in:
+  struct openrouter::models::Gone, previously in file /tmp/old/src/models.rs:20
+  struct openrouter::models::Other, previously in file /tmp/old/src/models.rs:30
+";
+
+    #[test]
+    fn reads_findings_and_matches_them_with_our_changes() {
+        let findings = parse_report(REPORT);
+        assert_eq!(findings.len(), 3);
+        assert_eq!((findings[0].lint.as_str(), findings[0].major), ("enum_variant_added", true));
+        assert_eq!(findings[2].item, "struct openrouter::models::Other, previously in file /tmp/old/src/models.rs:30");
+
+        let enum_of = |values: &[&str]| Model::Enum {
+            values: values.iter().map(|v| (format!("{v:?}"), v.to_uppercase())).collect(),
+        };
+        let mut old = Surface::default();
+        old.models.insert("Status".into(), enum_of(&["ok"]));
+        old.models.insert("Gone".into(), enum_of(&["x"]));
+        let mut new = Surface::default();
+        new.models.insert(
+            "Status".into(),
+            Model::Enum { values: vec![("\"ok\"".into(), "OK".into()), ("\"pending\"".into(), "Pending".into())] },
+        );
+        let diff = diff_surfaces(&old, &new);
+        let verdicts = compare(&findings, &diff);
+        // Ours: the new value is compatible (open enum), so the major finding disagrees.
+        assert_eq!(verdicts[0].class(), Some(Class::Compatible));
+        assert!(!verdicts[0].agrees());
+        // The removed model is breaking for both.
+        assert_eq!(verdicts[1].class(), Some(Class::Breaking));
+        assert!(verdicts[1].agrees());
+        // A finding we have no change for.
+        assert_eq!(verdicts[2].class(), None);
+        let text = report(&verdicts, &diff);
+        assert!(text.contains("| `enum_variant_added` | major | 1 | 0 | 0 | 1 | 0 |"), "{text}");
+        assert!(text.contains("2 of 3 findings disagree"), "{text}");
+    }
+}
