@@ -38,7 +38,8 @@ pub fn run(old: &Path, new: &Path, tags: &[String], work: &Path) -> Result<(), S
         .env("CARGO_TARGET_DIR", work.join("target"))
         .output()
         .map_err(|e| format!("cannot run cargo semver-checks: {e}"))?;
-    let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    // The report is on stdout, progress on stderr: kept apart by a blank line.
+    let report = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     std::fs::write(work.join("semver-checks.txt"), &report).map_err(|e| e.to_string())?;
     if report.contains("no such command") {
         return Err("cargo-semver-checks is not installed (`cargo install cargo-semver-checks`)".into());

@@ -35,7 +35,7 @@ pub fn parse_report(report: &str) -> Vec<Finding> {
             listing = true;
         } else if t.is_empty() {
             listing = false;
-        } else if listing {
+        } else if listing && line.starts_with("  ") && !line.starts_with("   ") {
             if let Some((lint, major)) = &current {
                 out.push(Finding { lint: lint.clone(), major: *major, item: t.to_owned() });
             }
@@ -93,10 +93,15 @@ pub fn compare<'a>(findings: &'a [Finding], diff: &'a Diff) -> Vec<Verdict<'a>> 
             let mentioned = |n: &&str| names.contains(n);
             let type_named =
                 |c: &&Change| named(&c.message).iter().any(|n| n.starts_with(char::is_uppercase) && mentioned(n));
+            // A sub-client is named by its accessor or its type (`client.x()` (`X`)).
+            let tag_named = |c: &&Change| {
+                matches!(c.subject, Subject::Tag { .. })
+                    && named(&c.message).iter().any(|n| *n != "client" && mentioned(n))
+            };
             let by_subject: Vec<&Change> = diff
                 .changes
                 .iter()
-                .filter(|c| subject_name(&c.subject).is_some_and(|n| mentioned(&n)) || type_named(c))
+                .filter(|c| subject_name(&c.subject).is_some_and(|n| mentioned(&n)) || type_named(c) || tag_named(c))
                 .collect();
             let narrowed: Vec<&Change> = by_subject
                 .iter()
@@ -109,6 +114,23 @@ pub fn compare<'a>(findings: &'a [Finding], diff: &'a Diff) -> Vec<Verdict<'a>> 
             Verdict { finding: f, ours: if narrowed.is_empty() { by_subject } else { narrowed } }
         })
         .collect()
+}
+
+/// Why a lint's major finding can be compatible for us, when the difference is deliberate.
+pub fn why_we_differ(lint: &str) -> Option<&'static str> {
+    Some(match lint {
+        "constructible_struct_adds_field" => {
+            "models are built with `new()` and the `with_*` setters, which a new optional field does not \
+             change; their fields are public, though, so a struct literal naming every field stops compiling \
+             (the models are not `#[non_exhaustive]`)"
+        }
+        "enum_variant_added" => {
+            "the generated enums and unions are open on the wire (an unknown value decodes into \
+             `Unknown`/`Other`), which is why the issue counts new values as compatible; as Rust enums they \
+             are exhaustive, so a `match` without a `_` arm stops compiling"
+        }
+        _ => return None,
+    })
 }
 
 /// The comparison as Markdown: per lint, how many items it flagged and how we classified them;
@@ -142,6 +164,18 @@ pub fn report(verdicts: &[Verdict<'_>], diff: &Diff) -> String {
             |c| format!("ours: {} `{}`: {}", c.class.as_str(), c.rule, c.message),
         );
         let _ = writeln!(out, "- `{}` {} — {ours}", v.finding.lint, v.finding.item);
+    }
+    let mut explained: Vec<&str> = verdicts.iter().filter(|v| !v.agrees()).map(|v| v.finding.lint.as_str()).collect();
+    explained.dedup();
+    let mut first = true;
+    for lint in explained {
+        if let Some(why) = why_we_differ(lint) {
+            if first {
+                out += "\nWhy these differ:\n\n";
+                first = false;
+            }
+            let _ = writeln!(out, "- `{lint}`: {why}");
+        }
     }
     let seen: Vec<*const Change> = verdicts.iter().flat_map(|v| v.ours.iter().map(|c| *c as *const Change)).collect();
     let mut unseen: BTreeMap<&str, usize> = BTreeMap::new();

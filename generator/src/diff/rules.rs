@@ -36,7 +36,8 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
     for t in &new.tags {
         let Some(o) = old.tags.iter().find(|o| o.name == t.name) else {
             let subject = Subject::Tag { tag: t.name.clone() };
-            out.push(Class::Compatible, &subject, "tag-added", format!("new sub-client `client.{}()`", t.module));
+            let message = format!("new sub-client `client.{}()` (`{}`)", t.module, t.client);
+            out.push(Class::Compatible, &subject, "tag-added", message);
             for op in &t.operations {
                 operation_added(&t.name, op, &mut out);
             }
@@ -62,7 +63,8 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
     for o in &old.tags {
         if !new.tags.iter().any(|t| t.name == o.name) {
             let subject = Subject::Tag { tag: o.name.clone() };
-            out.push(Class::Breaking, &subject, "tag-removed", format!("sub-client `client.{}()` removed", o.module));
+            let message = format!("sub-client `client.{}()` (`{}`) removed", o.module, o.client);
+            out.push(Class::Breaking, &subject, "tag-removed", message);
             for op in &o.operations {
                 operation_removed(&o.name, op, &mut out);
             }

@@ -44,6 +44,8 @@ pub struct TagSurface {
     pub name: String,
     /// Its module and accessor (`client.<module>()`).
     pub module: String,
+    /// The sub-client's type name.
+    pub client: String,
     /// Its operations.
     #[serde(skip)]
     pub operations: Vec<OpSurface>,
@@ -318,6 +320,7 @@ impl Surface {
             .map(|t| TagSurface {
                 name: t.name.clone(),
                 module: t.module.clone(),
+                client: t.client.clone(),
                 operations: t
                     .operations
                     .iter()
