@@ -127,11 +127,45 @@ fn removed_tag_removes_its_operations() {
 // Parameters.
 
 #[test]
-fn new_required_parameter_is_breaking_and_new_optional_one_compatible() {
+/// Every parameter is a method argument (`Option<T>` when optional), so any new one breaks
+/// callers: cargo-semver-checks' `method_parameter_count_changed` agrees.
+fn new_parameters_are_new_method_arguments_so_breaking() {
     let required = json!({"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}});
     only(&pair(|v| push(v, &format!("{POST}/parameters"), required)), Class::Breaking, "param-added-required");
     let optional = json!({"name": "limit", "in": "query", "schema": {"type": "integer"}});
-    only(&pair(|v| push(v, &format!("{POST}/parameters"), optional)), Class::Compatible, "param-added-optional");
+    let d = pair(|v| push(v, &format!("{POST}/parameters"), optional));
+    only(&d, Class::Breaking, "param-added-optional");
+    assert!(d.changes[0].message.contains("`limit: Option<i64>`"), "{:?}", d.changes[0]);
+}
+
+#[test]
+fn reordered_parameters_are_breaking() {
+    let d = pair(|v| {
+        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "boolean"}});
+        at(v, &format!("{POST}/parameters")).as_array_mut().unwrap().insert(0, limit);
+    });
+    only(&d, Class::Breaking, "param-added-optional");
+    let d = pair(|v| {
+        push(v, &format!("{POST}/parameters"), json!({"name": "dry", "in": "query", "schema": {"type": "boolean"}}));
+    });
+    let before = base();
+    let mut swapped = base();
+    push(
+        &mut swapped,
+        &format!("{POST}/parameters"),
+        json!({"name": "dry", "in": "query", "schema": {"type": "boolean"}}),
+    );
+    at(&mut swapped, &format!("{POST}/parameters")).as_array_mut().unwrap().swap(0, 1);
+    let mut with_dry = before.clone();
+    push(
+        &mut with_dry,
+        &format!("{POST}/parameters"),
+        json!({"name": "dry", "in": "query", "schema": {"type": "boolean"}}),
+    );
+    let r = diff(&lower(with_dry, "old"), &lower(swapped, "new"), Options::default());
+    only(&r, Class::Breaking, "param-reordered");
+    assert!(r.changes[0].message.contains("now (dry, verbose)"), "{:?}", r.changes[0]);
+    has(&d, Class::Breaking, "param-added-optional");
 }
 
 #[test]
@@ -190,7 +224,9 @@ fn new_required_request_field_is_breaking() {
 }
 
 #[test]
-fn new_optional_fields_and_required_response_fields_are_compatible() {
+/// A new optional field changes no signature; a new required response field adds an argument
+/// to the model's `new()` (cargo-semver-checks: `method_parameter_count_changed`).
+fn new_optional_field_is_compatible_and_required_response_field_breaking() {
     let d = pair(|v| {
         at(v, &format!("{S}/ThingRequest/properties"))
             .as_object_mut()
@@ -205,7 +241,7 @@ fn new_optional_fields_and_required_response_fields_are_compatible() {
             .insert("created".into(), json!({"type": "string"}));
         push(v, &format!("{S}/Thing/required"), json!("created"));
     });
-    only(&d, Class::Compatible, "field-added-response");
+    only(&d, Class::Breaking, "field-added-response");
 }
 
 #[test]

@@ -88,8 +88,9 @@ pub fn compare<'a>(findings: &'a [Finding], diff: &'a Diff) -> Vec<Verdict<'a>> 
         .iter()
         .map(|f| {
             let item = words(&f.item);
-            // The first word is the item's kind (`struct`, `variant`, `method`).
-            let names = item.get(1..).unwrap_or_default();
+            // The first word may be the item's kind (`struct`, `variant`, `field`, `mod`).
+            const KINDS: [&str; 8] = ["struct", "enum", "variant", "field", "mod", "method", "fn", "trait"];
+            let names = if item.first().is_some_and(|w| KINDS.contains(w)) { &item[1..] } else { &item[..] };
             let mentioned = |n: &&str| names.contains(n);
             let type_named =
                 |c: &&Change| named(&c.message).iter().any(|n| n.starts_with(char::is_uppercase) && mentioned(n));

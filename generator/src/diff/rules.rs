@@ -1,7 +1,7 @@
 //! The classification rules: one function per kind of item, each difference one [`Change`].
 //!
-//! A rule asks what a Rust user of the generated crate sees: required parameters are method
-//! arguments and optional ones setters; a struct field's type is `T`, `Option<T>` or
+//! A rule asks what a Rust user of the generated crate sees: every parameter is a method
+//! argument in spec order (`T` when required, `Option<T>` when not), and so is the body; a struct field's type is `T`, `Option<T>` or
 //! `Nullable<T>` from `required` and `nullable`, and required non-nullable fields are
 //! arguments of `new()`; error enums are `#[non_exhaustive]`; enums and unions are open (an
 //! unknown value decodes into `Unknown`/`Other`), so new values are compatible.
@@ -160,42 +160,50 @@ fn operation(tag: &str, a: &OpSurface, b: &OpSurface, out: &mut Out) {
 }
 
 fn params(s: &Subject, old: &[ParamSurface], new: &[ParamSurface], out: &mut Out) {
+    // Every parameter is a method argument, in spec order: `T` when required, else `Option<T>`.
     let same = |a: &ParamSurface, b: &ParamSurface| a.location == b.location && a.name == b.name;
+    let arg = |p: &ParamSurface| {
+        if p.required {
+            format!("`{}: {}`", p.rust_name, p.ty)
+        } else {
+            format!("`{}: Option<{}>`", p.rust_name, p.ty)
+        }
+    };
     for p in new {
         let what = format!("{} parameter `{}`", p.location, p.name);
         let Some(q) = old.iter().find(|q| same(q, p)) else {
-            if p.required {
-                let message = format!("new required {what}: a new argument `{}: {}`", p.rust_name, p.ty);
-                out.push(Class::Breaking, s, "param-added-required", message);
-            } else {
-                let message = format!("new optional {what} (setter `{}`)", p.rust_name);
-                out.push(Class::Compatible, s, "param-added-optional", message);
-            }
+            let (kind, rule) =
+                if p.required { ("required", "param-added-required") } else { ("optional", "param-added-optional") };
+            let message = format!("new {kind} {what}: a new method argument {}", arg(p));
+            out.push(Class::Breaking, s, rule, message);
             continue;
         };
         if q.ty != p.ty {
             out.push(Class::Breaking, s, "param-retyped", format!("{what}: type `{}` → `{}`", q.ty, p.ty));
+        } else if q.required != p.required {
+            let (rule, how) =
+                if p.required { ("param-now-required", "required") } else { ("param-now-optional", "optional") };
+            let message = format!("{what} becomes {how}: argument {} → {}", arg(q), arg(p));
+            out.push(Class::Breaking, s, rule, message);
         }
-        match (q.required, p.required) {
-            (false, true) => {
-                let message = format!("{what} becomes required: setter `{}` → a method argument", q.rust_name);
-                out.push(Class::Breaking, s, "param-now-required", message);
-            }
-            (true, false) => {
-                let message = format!("{what} becomes optional: method argument → setter `{}`", p.rust_name);
-                out.push(Class::Breaking, s, "param-now-optional", message);
-            }
-            _ if q.rust_name != p.rust_name && !p.required => {
-                let message = format!("{what}: setter renamed `{}` → `{}`", q.rust_name, p.rust_name);
-                out.push(Class::Breaking, s, "param-renamed", message);
-            }
-            _ => {}
+        if q.rust_name != p.rust_name {
+            let message = format!(
+                "{what}: argument renamed `{}` → `{}` (positional: callers unaffected)",
+                q.rust_name, p.rust_name
+            );
+            out.push(Class::Compatible, s, "param-renamed", message);
         }
+    }
+    let kept_old: Vec<&ParamSurface> = old.iter().filter(|q| new.iter().any(|p| same(q, p))).collect();
+    let kept_new: Vec<&ParamSurface> = new.iter().filter(|p| old.iter().any(|q| same(q, p))).collect();
+    if kept_old.iter().zip(&kept_new).any(|(q, p)| !same(q, p)) {
+        let names: Vec<&str> = kept_new.iter().map(|p| p.rust_name.as_str()).collect();
+        let message = format!("method arguments reordered: now ({})", names.join(", "));
+        out.push(Class::Breaking, s, "param-reordered", message);
     }
     for q in old {
         if !new.iter().any(|p| same(q, p)) {
-            let how = if q.required { "argument" } else { "setter" };
-            let message = format!("{} parameter `{}` removed ({how} `{}`)", q.location, q.name, q.rust_name);
+            let message = format!("{} parameter `{}` removed (argument {})", q.location, q.name, arg(q));
             out.push(Class::Breaking, s, "param-removed", message);
         }
     }
@@ -204,13 +212,10 @@ fn params(s: &Subject, old: &[ParamSurface], new: &[ParamSurface], out: &mut Out
 fn body(s: &Subject, old: Option<&BodySurface>, new: Option<&BodySurface>, out: &mut Out) {
     match (old, new) {
         (None, Some(b)) => {
-            let (class, rule) = if b.required {
-                (Class::Breaking, "body-added-required")
-            } else {
-                (Class::Compatible, "body-added-optional")
-            };
-            let kind = if b.required { "required" } else { "optional" };
-            out.push(class, s, rule, format!("new {kind} request body `{}`", b.ty));
+            // Either way a new method argument: `body: T` or `body: Option<T>`.
+            let (rule, kind) =
+                if b.required { ("body-added-required", "required") } else { ("body-added-optional", "optional") };
+            out.push(Class::Breaking, s, rule, format!("new {kind} request body `{}`: a new method argument", b.ty));
         }
         (Some(a), None) => out.push(Class::Breaking, s, "body-removed", format!("request body `{}` removed", a.ty)),
         (Some(a), Some(b)) => {
@@ -321,8 +326,13 @@ fn fields(s: &Subject, old: &[FieldSurface], new: &[FieldSurface], ctx: Ctx, out
                 let message = format!("new required field {field}: a new argument of `new()` in requests");
                 out.push(Class::Breaking, s, "field-added-required", message);
             } else if f.in_constructor() {
-                let message = format!("new required field {field} (response only)");
-                out.push(Class::Compatible, s, "field-added-response", message);
+                // Reading it is unaffected, but `new()` gains an argument: code that builds the
+                // model (test doubles, mock servers) stops compiling.
+                let message = format!(
+                    "new required field {field} in a response model: a new argument of `new()`, which only code \
+                     building the model (e.g. test doubles) calls"
+                );
+                out.push(Class::Breaking, s, "field-added-response", message);
             } else {
                 out.push(Class::Compatible, s, "field-added-optional", format!("new optional field {field}"));
             }

@@ -85,12 +85,12 @@ pub struct OpSurface {
 pub struct ParamSurface {
     /// Name on the wire.
     pub name: String,
-    /// Argument or setter name.
+    /// Argument name.
     pub rust_name: String,
     /// `path`, `query` or `header`.
     #[serde(rename = "in")]
     pub location: String,
-    /// Required parameters are method arguments; optional ones are setters.
+    /// The method argument is `T` (required) or `Option<T>`.
     pub required: bool,
     /// Its type.
     pub ty: String,
