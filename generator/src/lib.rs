@@ -1,9 +1,10 @@
 //! Generates the `openrouter` Rust client crate from an OpenAPI document.
 //!
-//! The stages, one module each: [`load`] → [`select`] → [`normalize`] → [`lower`] → [`emit`]; [`write`]
+//! The stages, one module each: [`load`] → [`select`] → [`normalize`] → [`lower`] → [`emit`]; [`write`](mod@write)
 //! decides which files on disk are stale and replaces them. [`generate`] runs the first four.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

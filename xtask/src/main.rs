@@ -1,11 +1,17 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--tag NAME]... [--all-tags]`
+//! `cargo xtask codegen --changelog` (also bumps the crate version and adds a CHANGELOG.md entry)
+//! `cargo xtask diff OLD NEW [--tag NAME]... [--all-tags] [--format markdown|json|text] [--docs]`
+//! `cargo xtask semver-crosscheck OLD NEW [--tag NAME]... [--all-tags]` (needs cargo-semver-checks)
 //! `cargo xtask bench [--rounds N] [--requests N] [--sizes N,N,...]`
 //!
 //! Parses flags and calls the generator; all logic lives in the `generator` crate. The
 //! benchmark is the `bench` package (`xtask/bench`): it links the generated client, which
 //! `codegen` must never depend on, or a broken `generated/` could not be regenerated.
 
+mod semver;
+
 use clap::{Parser, Subcommand};
+use generator::diff::release;
 use generator::{write, Config, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,6 +21,14 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+    Text,
 }
 
 #[derive(Subcommand)]
@@ -36,6 +50,45 @@ enum Command {
         /// Generate every tag of the document.
         #[arg(long)]
         all_tags: bool,
+        /// When the API changed since the committed output, bump the crate version and add
+        /// the summary to CHANGELOG.md.
+        #[arg(long, conflicts_with = "check")]
+        changelog: bool,
+    },
+    /// What changed between two specs, for users of the generated crate.
+    Diff {
+        /// The older OpenAPI document.
+        old: PathBuf,
+        /// The newer OpenAPI document.
+        new: PathBuf,
+        /// A tag to compare; repeat for several (default: every tag).
+        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all_tags")]
+        tags: Vec<String>,
+        /// Compare every tag (the default when no --tag is given).
+        #[arg(long)]
+        all_tags: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Also list documentation changes (descriptions, summaries, examples).
+        #[arg(long)]
+        docs: bool,
+    },
+    /// Generate the crates of two specs and compare cargo-semver-checks' verdict with ours.
+    SemverCrosscheck {
+        /// The older OpenAPI document.
+        old: PathBuf,
+        /// The newer OpenAPI document.
+        new: PathBuf,
+        /// A tag to compare; repeat for several (default: every tag).
+        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all_tags")]
+        tags: Vec<String>,
+        /// Compare every tag (the default when no --tag is given).
+        #[arg(long)]
+        all_tags: bool,
+        /// Working folder for the two crates (default: a folder in the system's temp folder).
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
     },
     /// Measure the generator and the generated client (runs `cargo run --release -p bench`).
     Bench {
@@ -54,8 +107,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Codegen { check, spec, out, tags, all_tags } => {
-            codegen(check, spec, out, if all_tags { Vec::new() } else { tags })
+        Command::Codegen { check, spec, out, tags, all_tags, changelog } => {
+            codegen(check, changelog, spec, out, if all_tags { Vec::new() } else { tags })
+        }
+        Command::Diff { old, new, tags, all_tags: _, format, docs } => diff(&old, &new, &tags, format, docs),
+        Command::SemverCrosscheck { old, new, tags, all_tags: _, work } => {
+            // Outside the workspace: the generated crates are packages of their own.
+            let work = work.unwrap_or_else(|| std::env::temp_dir().join("openrouter-semver-crosscheck"));
+            exit(semver::run(&old, &new, &tags, &work))
         }
         Command::Bench { args } => bench(&args),
     }
@@ -84,7 +143,48 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<String>) -> ExitCode {
+/// Exit code of a generator error: spec 1, usage 2, generator bug 3.
+fn fail(e: &generator::Error) -> ExitCode {
+    eprintln!("{e}");
+    ExitCode::from(match e.kind {
+        ErrorKind::Spec => 1,
+        ErrorKind::Usage => 2,
+        ErrorKind::Internal => 3,
+    })
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn diff(old: &Path, new: &Path, tags: &[String], format: Format, docs: bool) -> ExitCode {
+    let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let (old_name, new_name) = (shown(old), shown(new));
+    let apis = generator::diff::load_pair(old, &old_name, new, &new_name, tags);
+    let (a, b) = match apis {
+        Ok(pair) => pair,
+        Err(e) => return fail(&e),
+    };
+    let d = generator::diff::diff(&a, &b, generator::diff::Options { docs });
+    use generator::diff::render::{json, markdown, text};
+    print!(
+        "{}",
+        match format {
+            Format::Markdown => markdown(&d, &old_name, &new_name),
+            Format::Json => json(&d, &old_name, &new_name),
+            Format::Text => text(&d),
+        }
+    );
+    ExitCode::SUCCESS
+}
+
+fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<String>) -> ExitCode {
     let root = root();
     let (spec, spec_display) = match spec {
         Some(p) => {
@@ -95,17 +195,24 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<S
     };
     let out = out.unwrap_or_else(|| root.join("generated"));
     let config = Config { spec, spec_display, tags, secrets: generator::secrets::openrouter_defaults() };
-    let files = match generator::generate(&config) {
+    let mut files = match generator::generate(&config) {
         Ok(files) => files,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(match e.kind {
-                ErrorKind::Spec => 1,
-                ErrorKind::Usage => 2,
-                ErrorKind::Internal => 3,
-            });
-        }
+        Err(e) => return fail(&e),
     };
+    if let Err(e) = release::carry_over(&out, &mut files) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    if changelog {
+        match release::record(&out, &mut files, &config.spec_display) {
+            Ok(Some(r)) => println!("API changes: {}; version {} → {}", r.summary, r.from, r.to),
+            Ok(None) => println!("API changes: none recorded (no change, or no committed api-surface.txt)"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let changes = match write::plan(&out, &files) {
         Ok(c) => c,
         Err(e) => {
@@ -118,7 +225,7 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<S
             println!("{}: {} files up to date", out.display(), files.len());
             return ExitCode::SUCCESS;
         }
-        print!("{}", write::report(&out, &changes));
+        print!("{}\n{}", release::check_summary(&out, &files), write::report(&out, &changes));
         eprintln!("error: {} is stale ({} files differ); run `cargo xtask codegen`", out.display(), changes.len());
         return ExitCode::FAILURE;
     }

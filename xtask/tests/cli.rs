@@ -141,3 +141,61 @@ fn two_processes_write_byte_identical_output() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(tree(&first), tree(&second));
 }
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+}
+
+/// The spec with `callback_url` no longer required: a field of a request model whose Rust type
+/// changes (`Url` → `Option<Url>`), so a breaking change.
+fn loosen(spec: &Path) {
+    let text = std::fs::read_to_string(spec).unwrap();
+    let edited = text.replacen("              required:\n                - callback_url\n", "", 1);
+    assert_ne!(text, edited, "the spec no longer has the required callback_url this test edits");
+    std::fs::write(spec, edited).unwrap();
+}
+
+#[test]
+fn check_summarizes_api_changes_before_the_text_diff() {
+    let (_dir, spec, out) = workspace();
+    loosen(&spec);
+    let stale = codegen(&["--check", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&stale.stdout);
+    assert!(
+        stdout.starts_with("API changes: 1 breaking, 0 behaviour, 0 compatible → major version bump\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("model CreateAuthKeysCodeRequest"), "{stdout}");
+    assert!(stdout.find("API changes").unwrap() < stdout.find("--- a/").unwrap(), "{stdout}");
+}
+
+#[test]
+fn changelog_flag_bumps_the_version_and_a_plain_run_keeps_it() {
+    let (_dir, spec, out) = workspace();
+    loosen(&spec);
+    let args = ["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let o = codegen(&[&args[..], &["--changelog"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("version 0.1.0 → 0.2.0"));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("\nversion = \"0.2.0\"\n"), "{manifest}");
+    let log = std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap();
+    assert!(log.contains("1 breaking, 0 behaviour, 0 compatible → major version bump"), "{log}");
+    let o = codegen(&[&args[..], &["--check"]].concat());
+    assert!(o.status.success(), "a plain check after --changelog must pass: {}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
+fn diff_of_a_spec_with_itself_reports_no_change_and_bad_format_is_a_usage_error() {
+    let spec = root().join("spec/openrouter.yaml");
+    let s = spec.to_str().unwrap();
+    let o = xtask(&["diff", s, s, "--format", "text"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "API changes: no API changes\n");
+    let o = xtask(&["diff", s, s, "--format", "yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = xtask(&["diff", s, "/nonexistent.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}

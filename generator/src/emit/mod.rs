@@ -60,6 +60,8 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     for (path, body) in rust_files(api, source)? {
         add(&path, body);
     }
+    // What `--check` and `--changelog` compare a new spec against.
+    add(crate::diff::surface::SURFACE_FILE, crate::diff::surface::Surface::of(api).to_text());
     for (path, body) in templates::RUNTIME {
         add(path, (*body).to_owned());
     }

@@ -105,6 +105,7 @@ pub fn run(root: &Path, opts: Options) -> ExitCode {
     ];
     let runtime_files = runtime_files(root);
     generator_tables(&docs, opts.rounds, &runtime_files);
+    diff_table(&upstream, opts.rounds);
     if !opts.no_scale {
         scaling_table(&opts.sizes, Duration::from_secs(opts.scale_timeout));
     }
@@ -1154,6 +1155,68 @@ async fn measure_clients(base: &str, requests: usize) -> Result<Table, String> {
         format!("{:.2}×", gen_a.1 as f64 / raw_a.1 as f64),
     ]);
     Ok(t)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The semantic API diff of the two 2026-08 documents (all tags) against loading both.
+
+const DIFF_OLD: &str = "openrouter-2026-08-19.yaml";
+const DIFF_NEW: &str = "openrouter-2026-08-22.yaml";
+
+/// Interleaved rounds of: parsing both documents (bytes in memory → `Value`, the load floor)
+/// and diffing them (both `Value`s → lowered `Api`s of every tag → surfaces → classified
+/// changes). Target: diff ≤ 2.5× loading both.
+fn diff_table(upstream: &Path, rounds: usize) {
+    let (Ok(old), Ok(new)) = (std::fs::read(upstream.join(DIFF_OLD)), std::fs::read(upstream.join(DIFF_NEW))) else {
+        println!("error: {DIFF_OLD} or {DIFF_NEW} not found in {}: the diff is skipped\n", upstream.display());
+        return;
+    };
+    let parse_both = || (load::parse(&old, DIFF_OLD).ok(), load::parse(&new, DIFF_NEW).ok());
+    let diff_once = |a: serde_json::Value, b: serde_json::Value| {
+        let a = generator::lower_value(a, &[], DIFF_OLD).ok()?;
+        let b = generator::lower_value(b, &[], DIFF_NEW).ok()?;
+        Some(generator::diff::diff(&a, &b, generator::diff::Options::default()))
+    };
+    let (Some(a), Some(b)) = parse_both() else {
+        println!("error: cannot parse {DIFF_OLD} or {DIFF_NEW}: the diff is skipped\n");
+        return;
+    };
+    let Some(found) = diff_once(a, b) else {
+        println!("error: cannot lower {DIFF_OLD} or {DIFF_NEW}: the diff is skipped\n");
+        return;
+    };
+    let (mut load_t, mut diff_t) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for k in 0..2 {
+            let (a, b) = parse_both();
+            if (round + k) % 2 == 0 {
+                let t0 = Instant::now();
+                black_box(parse_both());
+                load_t.push(ms(t0.elapsed()));
+            } else if let (Some(a), Some(b)) = (a, b) {
+                // The Values are made outside the timing: the diff starts from loaded documents.
+                let t0 = Instant::now();
+                black_box(diff_once(a, b));
+                diff_t.push(ms(t0.elapsed()));
+            }
+        }
+    }
+    println!(
+        "## Diff: {DIFF_OLD} → {DIFF_NEW}, every tag ({} changes: {})\n",
+        found.changes.len(),
+        generator::diff::render::summary(&found)
+    );
+    let floor = median(&load_t);
+    let mut t = Table::new(&["step", "median", "min", "× load both"]);
+    t.row(vec!["load both (YAML parse floor)".into(), fmt_ms(floor), fmt_ms(min(&load_t)), "1.00×".into()]);
+    let d = median(&diff_t);
+    t.row(vec![
+        "diff (lower both, all tags, + compare; target ≤ 2.5×)".into(),
+        fmt_ms(d),
+        fmt_ms(min(&diff_t)),
+        format!("{:.2}×", d / floor),
+    ]);
+    t.print();
 }
 
 #[cfg(test)]
