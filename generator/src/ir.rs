@@ -4,6 +4,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod bodies;
+pub use bodies::*;
+
 /// Index of a type in [`Api::types`]: its Rust name, unique in the models module.
 pub type TypeId = String;
 
@@ -138,6 +141,8 @@ pub struct Operation {
     pub success: Response,
     /// Error responses, in status order.
     pub errors: Vec<ErrorResponse>,
+    /// Forms, other media and pagination.
+    pub bodies: Bodies,
 }
 
 /// The methods a path item can hold.
@@ -520,7 +525,8 @@ impl Operation {
         let params = self.params.iter().map(|p| &p.ty);
         let body = self.body.iter().map(|b| &b.ty);
         let responses = std::iter::once(&self.success).chain(self.errors.iter().map(|e| &e.response));
-        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).collect()
+        let extras = self.bodies.type_refs();
+        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).chain(extras).collect()
     }
 }
 
@@ -624,6 +630,7 @@ impl Operation {
             body,
             success,
             errors,
+            bodies,
         } = self;
         Operation {
             id,
@@ -678,6 +685,7 @@ impl Operation {
                     ErrorResponse { variant, response: response.without_docs() }
                 })
                 .collect(),
+            bodies: bodies.without_docs(),
         }
     }
 }

@@ -11,6 +11,8 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod bodies;
+
 /// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
 /// by [`crate::select`], which runs first).
 pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
@@ -49,6 +51,9 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                     cx.operation(path, method, op, shared, &at).map(|mut o| {
                         o.home = module.clone();
                         o.error_name = items.unique(&o.error_name, Case::Pascal);
+                        if let Some(form) = &mut o.bodies.form {
+                            form.type_name = items.unique(&form.type_name, Case::Pascal);
+                        }
                         o
                     })
                 });
@@ -74,6 +79,9 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                 methods.unique(&o.rust_name, Case::Snake);
                 operations.push(o);
             }
+        }
+        for o in &mut operations {
+            bodies::name_methods(o, &mut methods);
         }
         // A tag whose operations are all hidden (`x-speakeasy-ignore`) emits nothing.
         if !operations.is_empty() {
@@ -223,8 +231,10 @@ impl<'a> Lowerer<'a> {
         let rust_name = sanitize(&name_source, Case::Snake);
         let prefix = sanitize(&id, Case::Pascal);
         let params = self.params(path, op, shared, &prefix, at);
-        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
+        let mut body =
+            op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
         let (success, errors) = self.responses(&op.responses, &prefix, at);
+        let bodies = self.bodies(op, &prefix, &mut body, &params, &success, at);
         let needs_auth = match &op.security {
             Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
             None => {
@@ -247,6 +257,7 @@ impl<'a> Lowerer<'a> {
             body,
             success,
             errors,
+            bodies,
         })
     }
 
