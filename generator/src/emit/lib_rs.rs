@@ -17,6 +17,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         None => quote!(None),
         Some(r) => retry_policy(r),
     };
+    let bodies = super::bodies::lib_items(api);
     quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -40,6 +41,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use request::{decode, Request};
         pub use retry::{RetryEvent, RetryPolicy, RetryReason};
         pub use secret::Secret;
+        #bodies
 
         /// The server the spec names; the client's default base URL.
         pub const DEFAULT_BASE_URL: &str = #base_url;

@@ -2,6 +2,7 @@
 //! Markdown and Cargo.toml come from `templates/` through minijinja; the hand-written runtime
 //! is copied from `templates/runtime/`. Everything here is a function of the IR.
 
+mod bodies;
 mod docs;
 mod errors;
 mod examples;
@@ -63,7 +64,10 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     // What `--check` and `--changelog` compare a new spec against.
     add(crate::diff::surface::SURFACE_FILE, crate::diff::surface::Surface::of(api).to_text());
     for (path, body) in templates::RUNTIME {
-        add(path, (*body).to_owned());
+        add(path, bodies::runtime_source(api, path, body));
+    }
+    for (path, body) in bodies::runtime_files(api) {
+        add(path, body);
     }
     for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
         add(&path, body.to_owned());

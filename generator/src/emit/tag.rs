@@ -28,14 +28,19 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
     let sp = Spelling::in_crate(
         std::iter::once(tag.client.as_str())
             .chain(tag.groups.iter().map(|g| g.client.as_str()))
-            .chain(defined.iter().map(|o| o.error_name.as_str())),
+            .chain(defined.iter().map(|o| o.error_name.as_str()))
+            .chain(super::bodies::form_types(tag)),
     );
     let members = |path: &[String]| {
         let methods: Vec<TokenStream> = tag
             .operations
             .iter()
             .filter(|op| op.group == path)
-            .map(|op| operation_method(api, tag, op, &sp, validation))
+            .flat_map(|op| {
+                let variants = super::bodies::method_variants(op);
+                let items = super::bodies::items_method(op, &error_path(tag, op), &sp);
+                variants.into_iter().map(|o| operation_method(api, tag, &o, &sp, validation)).chain(items)
+            })
             .collect();
         let accessors = tag.groups.iter().filter(|g| g.path.len() == path.len() + 1 && g.path.starts_with(path));
         let accessors: Vec<TokenStream> = accessors.map(|g| group_accessor(tag, g)).collect();
@@ -65,6 +70,7 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
         }
     });
     let errors = defined.iter().map(|op| error_enum(tag, op, &sp));
+    let forms = super::bodies::form_defs(tag, &sp);
     let submodules = submodules.iter().map(|(name, feature)| {
         let name = ident(name);
         let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
@@ -93,6 +99,8 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
         }
 
         #(#groups)*
+
+        #(#forms)*
 
         #(#errors)*
     }
@@ -138,6 +146,7 @@ fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> TokenStream {
     if op.home != tag.module {
         ours.push(format!("Also a method of [`Client::{}`](crate::Client::{}).", op.home, op.home));
     }
+    ours.extend(super::bodies::doc_lines(op));
     ours.push("# Errors".to_owned());
     if !op.errors.is_empty() {
         ours.push(format!(
@@ -215,7 +224,9 @@ fn decode_fn(kind: BodyKind) -> TokenStream {
 fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validation: &Validation) -> TokenStream {
     let name = ident(&op.rust_name);
     let error = error_path(tag, op);
+    let binary = super::bodies::binary_success(op);
     let success_ty = op.success.ty.as_ref().map(|t| sp.ty(t)).unwrap_or(quote!(()));
+    let success_ty = binary.as_ref().map(|(ty, _)| ty.clone()).unwrap_or(success_ty);
     let doc = method_docs(api, tag, op);
     let option = sp.prelude_item("Option");
     let mut args: Vec<TokenStream> = op
@@ -233,7 +244,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
     let calls = param_calls(op);
     let path = &op.path;
     let method = ident(&op.method.as_str().to_ascii_uppercase());
-    let decode = decode_fn(op.success.kind);
+    let decode = binary.map(|(_, decode)| decode).unwrap_or_else(|| decode_fn(op.success.kind));
     let body_call = op.body.as_ref().map(|b| {
         let ty = sp.ty(&b.ty);
         // Constraints are checked first, so their message is the one reported.
@@ -259,6 +270,11 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
     // error, and a non-idempotent request carrying one (a single-use code) is never resent
     // once it may have reached the server.
     let mut calls = calls;
+    calls.extend(super::bodies::accept(op));
+    let form = super::bodies::form_call(op);
+    if let Some((arg, _, _)) = &form {
+        args.push(arg.clone());
+    }
     if op.success.ty.as_ref().is_some_and(|t| carries_secret(api, t)) {
         calls.push(quote!(request = request.sensitive_response();));
     }
@@ -266,6 +282,10 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
         calls.push(quote!(request = request.no_replay();));
     }
     let mutable = if calls.is_empty() && body_call.is_none() { quote!() } else { quote!(mut) };
+    let (returns, tail) = match form {
+        Some((_, upload, tail)) => (upload, tail),
+        None => (quote!(crate::Request), quote!(request)),
+    };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Optional parameters are `Option` arguments, so a long list is the spec's shape.
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -273,11 +293,11 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
         #doc
         #deprecated
         #many_args
-        pub fn #name(&self, #(#args),*) -> crate::Request<'c, #success_ty, #error> {
+        pub fn #name(&self, #(#args),*) -> #returns<'c, #success_ty, #error> {
             let #mutable request = crate::Request::new(self.client, reqwest::Method::#method, #path, #decode);
             #(#calls)*
             #body_call
-            request
+            #tail
         }
     }
 }

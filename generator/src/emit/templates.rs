@@ -39,15 +39,16 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     let mut deps: Vec<(&str, &str)> = vec![
         ("fastrand", "\"2\""),
         ("httpdate", "\"1\""),
-        ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
+        ("reqwest", super::bodies::reqwest_spec(api)),
         ("rustls", "{ version = \"0.23\", default-features = false }"),
         ("secrecy", "\"0.10\""),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
         ("serde_path_to_error", "\"0.1\""),
-        ("tokio", "{ version = \"1\", features = [\"net\", \"time\"] }"),
+        ("tokio", super::bodies::tokio_spec(api)),
         ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
     ];
+    deps.extend(super::bodies::dependencies(api));
     if uses(api, |p| matches!(p, Primitive::DateTime | Primitive::Date)) {
         deps.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
     }

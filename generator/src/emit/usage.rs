@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 /// Builds expressions for one program, remembering which models it names.
-struct Builder<'a> {
+pub(super) struct Builder<'a> {
     api: &'a Api,
     /// The program imports the models it names; a model called `Box` or `Vec` shadows the
     /// prelude's, which are then spelled by path.
@@ -216,7 +216,7 @@ impl Builder<'_> {
     }
 
     /// A value of the right type when the spec gives no example.
-    fn placeholder(&mut self, ty: &TypeRef) -> TokenStream {
+    pub(super) fn placeholder(&mut self, ty: &TypeRef) -> TokenStream {
         match ty {
             TypeRef::Primitive(p) => match p {
                 Primitive::String => quote!("example".to_owned()),
@@ -346,27 +346,46 @@ fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenS
         lets.push(quote!(let body = #e;));
         args.push(quote!(body));
     }
+    if let Some((let_form, arg)) = super::bodies::form_example(b, op) {
+        lets.push(let_form);
+        args.push(arg);
+    }
     let groups = op.group.iter().map(|g| ident(g));
-    (lets, quote!(client.#module()#(.#groups())*.#method(#(#args),*).await))
+    (lets, quote!(client.#module()#(.#groups())*.#method(#(#args),*)))
 }
 
 /// The program's code, and the imported models that shadow a prelude name.
 fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
     let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
-    let (lets, call) = call(&mut b, tag, op);
+    // A list is shown walking every page; a binary body, streamed.
+    let walk = super::bodies::items_operation(op);
+    let (lets, call) = call(&mut b, tag, walk.as_ref().unwrap_or(op));
     let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
     let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
     let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
     let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
     let doc = format!(" Example: {} (`{}`).", summary.trim_end_matches('.'), call_chain(tag, op));
-    let result = if op.success.ty.is_some() {
+    let result = if walk.is_some() {
         quote! {
-            let response = #call?;
+            let mut items = #call;
+            while let Some(item) = items.next_item().await {
+                println!("{:#?}", item?);
+            }
+        }
+    } else if op.success.kind == BodyKind::Bytes {
+        quote! {
+            let download = #call.download().await?;
+            println!("{:?}, {:?} bytes", download.content_type(), download.content_length());
+            download.write_to(&mut tokio::io::stdout()).await?;
+        }
+    } else if op.success.ty.is_some() {
+        quote! {
+            let response = #call.await?;
             println!("{response:#?}");
         }
     } else {
-        quote!(#call?;)
+        quote!(#call.await?;)
     };
     // Showing a deprecated operation is still its documentation.
     let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
@@ -403,7 +422,9 @@ pub fn operations_tests(api: &Api, features: &Features) -> Option<TokenStream> {
     let mut modules = Vec::new();
     let mut deprecated = false;
     for tag in &api.tags {
-        let inputs = |op: &&Operation| (op.body.is_some(), op.params.iter().filter(|p| p.required).count());
+        let inputs = |op: &&Operation| {
+            (op.body.is_some() || op.bodies.form.is_some(), op.params.iter().filter(|p| p.required).count())
+        };
         let Some(op) = tag.operations.iter().min_by_key(inputs) else { continue };
         deprecated |= op.deprecated;
         let first = tag_test(api, tag, op, Spelling::outside(TokenStream::new(), []));
@@ -517,7 +538,7 @@ fn operation_test(b: &mut Builder, tag: &Tag, op: &Operation) -> TokenStream {
                 .build()?;
             #(#lets)*
             // The error is shown, not returned: the server's own check would hide it.
-            #bind #call.unwrap_or_else(|e| panic!("the call failed: {e}"));
+            #bind #call.await.unwrap_or_else(|e| panic!("the call failed: {e}"));
             #check
             Ok(())
         }
