@@ -51,11 +51,8 @@ impl<E> std::fmt::Debug for Download<E> {
 
 impl<E: ApiError> Download<E> {
     pub(crate) fn new(response: reqwest::Response, idle: Duration) -> Self {
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let content_type =
+            response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         Self {
             content_type,
             content_length: response.content_length(),

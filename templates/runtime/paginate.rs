@@ -149,8 +149,8 @@ where
 
     /// Takes a page in: its items, and where the walk goes next.
     fn take(&mut self, page: P) -> Result<(), Error<E>> {
-        let (items, cursor) = (self.parts)(page)
-            .map_err(|message| Error::Decode { status: 200, body: None, source: message.into() })?;
+        let (items, cursor) =
+            (self.parts)(page).map_err(|message| Error::Decode { status: 200, body: None, source: message.into() })?;
         let seen = items.len() as u64;
         self.next = match std::mem::replace(&mut self.next, Next::Done) {
             Next::Offset(offset) => {

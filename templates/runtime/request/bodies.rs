@@ -67,7 +67,9 @@ impl<E: ApiError> Request<'_, bytes::Bytes, E> {
                     .filter(|_| policy.retries_connection_errors()),
                     None,
                 ),
-                Outcome::Timeout => ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None),
+                Outcome::Timeout => {
+                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
+                }
                 Outcome::TooLarge { .. } => (None, None),
             };
             let delay = reason.and_then(|_| policy.next_delay(attempts, start.elapsed(), headers));
