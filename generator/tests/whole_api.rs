@@ -88,9 +88,12 @@ fn build_lint_document_test(name: &str, files: &[GeneratedFile], test_args: &[&s
     stdout
 }
 
-fn whole_api_crate(file: &str, test: &str) {
+fn whole_api_crate(file: &str, test: &str, extra: &[(&str, &str)]) {
     let Some(path) = upstream(file, test) else { return };
-    let files = generate_all_tags(file, &path).unwrap_or_else(|e| panic!("{e}"));
+    let mut files = generate_all_tags(file, &path).unwrap_or_else(|e| panic!("{e}"));
+    files.extend(
+        extra.iter().map(|(path, contents)| GeneratedFile { path: path.to_string(), contents: contents.to_string() }),
+    );
     let tags = files.iter().filter(|f| f.path.starts_with("examples/") && f.path.ends_with(".rs")).count();
     assert!(tags > 0, "{file}: no example programs");
     let stdout = build_lint_document_test(&format!("whole-{}", file.trim_end_matches(".yaml")), &files, &[]);
@@ -100,12 +103,47 @@ fn whole_api_crate(file: &str, test: &str) {
 
 #[test]
 fn whole_api_2025_09_24_compiles_lint_clean_documents_and_passes_its_tests() {
-    whole_api_crate(REV_2025, "whole_api_2025_09_24_compiles_lint_clean_documents_and_passes_its_tests");
+    whole_api_crate(REV_2025, "whole_api_2025_09_24_compiles_lint_clean_documents_and_passes_its_tests", &[]);
 }
 
 #[test]
 fn whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests() {
-    whole_api_crate(REV_2026, "whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests");
+    // Uploads, downloads, RSS and item streams, run as the crate's own test.
+    let bodies = ("tests/bodies.rs", include_str!("whole_api/bodies_2026.rs"));
+    whole_api_crate(REV_2026, "whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests", &[bodies]);
+}
+
+/// The 2026-08-22 operations that upload, download, offer RSS or list in pages get their
+/// methods: a form, `bytes::Bytes` (with `download()`), an `Accept`-negotiated RSS method and
+/// 20 item streams (the calls themselves run in `whole_api/bodies_2026.rs`).
+#[test]
+fn the_2026_08_22_uploads_downloads_rss_and_paginated_lists_get_their_methods() {
+    let test = "the_2026_08_22_uploads_downloads_rss_and_paginated_lists_get_their_methods";
+    let Some(path) = upstream(REV_2026, test) else { return };
+    let files = generate_all_tags(REV_2026, &path).unwrap_or_else(|e| panic!("{e}"));
+    let module = |tag: &str| {
+        let path = format!("src/api/{tag}.rs");
+        files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents.replace(['\n', ' '], "")
+    };
+    let has = |tag: &str, needle: &str| assert!(module(tag).contains(needle), "{tag}: no `{needle}`");
+    has("files", "pubfnupload(");
+    has("files", "->crate::Upload<'c,crate::models::FileResponse,UploadError>");
+    has("files", "pubfile:crate::FilePart,");
+    has("stt", "pubfncreate_transcription_form(&self,form:crate::api::stt::CreateAudioTranscriptionsForm,)");
+    has("stt", "pubfnnew(file:crate::FilePart,model:String)");
+    has("files", "->crate::Request<'c,bytes::Bytes,DownloadError>");
+    has("tts", "->crate::Request<'c,bytes::Bytes,CreateSpeechError>");
+    has("video_generation", "->crate::Request<'c,bytes::Bytes,GetVideoContentError>");
+    has("models", "->crate::Request<'c,String,ListError>");
+    has("models", "request.header(\"Accept\",\"application/rss+xml\")");
+    let streams: usize = files
+        .iter()
+        .filter(|f| f.path.starts_with("src/api/"))
+        .map(|f| f.contents.matches("-> crate::Items<").count())
+        .sum();
+    let cursor = module("files");
+    assert!(cursor.contains("crate::paginate::Items::cursor("), "the files list walks by cursor");
+    assert_eq!(streams, 20, "one item stream per paginated list");
 }
 
 /// The 2026-08-22 tags whose schemas need no `allOf` beyond what lowering handled before the
