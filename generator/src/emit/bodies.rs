@@ -185,7 +185,7 @@ pub fn doc_lines(op: &Operation) -> Vec<String> {
         );
     }
     if let Some(form) = op.bodies.form.as_ref().filter(|f| f.method == op.rust_name) {
-        lines.push(format!("Sends a `multipart/form-data` body: a [`{}`], streamed.", form.type_name));
+        lines.push(format!("Sends the form [`{}`] as `multipart/form-data`, streamed.", form.type_name));
     }
     if let (Some(ct), false) = (&op.success.content_type, op.bodies.alternatives.is_empty()) {
         lines.push(format!("Asks for `{ct}` (`Accept`)."));
@@ -439,4 +439,66 @@ pub(super) fn items_operation(op: &Operation) -> Option<Operation> {
     o.params.retain(|x| &x.rust_name != walked);
     o.rust_name = p.method.clone();
     Some(o)
+}
+
+/// What a tag page says about an operation's uploads, downloads, other media and item stream
+/// (the example program above it shows the call).
+pub fn page_notes(op: &Operation) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(form) = &op.bodies.form {
+        let parts: Vec<String> = form
+            .fields
+            .iter()
+            .map(|f| {
+                let what = match &f.ty {
+                    None => "a file: `FilePart::bytes`, `::path` or `::reader`, with `.file_name(..)` and `.content_type(..)`".to_owned(),
+                    Some(t) => format!("`{}`", super::tokens::type_name(t)),
+                };
+                format!("`{}` ({what}{})", f.rust_name, if f.required { ", required" } else { "" })
+            })
+            .collect();
+        notes.push(format!(
+            "**Upload**: `{}(.., form)` sends a `{}` as `multipart/form-data`, streamed part by part (a file \
+             from a path is read while sending, never whole in memory; a streamed body is sent once, not \
+             retried). Parts: {}.",
+            form.method,
+            form.type_name,
+            parts.join("; ")
+        ));
+    }
+    if op.success.kind == BodyKind::Bytes {
+        let ct = op.success.content_type.as_deref().unwrap_or("binary");
+        notes.push(format!(
+            "**Download** (`{ct}`): `.await` gives the body whole as `bytes::Bytes`; `.download().await` gives an \
+             `openrouter::Download` as soon as the headers arrive, with `content_type()` (the type the server \
+             sent) and `content_length()`, read with `chunk()`, as a `Stream`, or `write_to(&mut writer)` into \
+             any `tokio::io::AsyncWrite`."
+        ));
+    }
+    for alt in &op.bodies.alternatives {
+        notes.push(format!(
+            "**Also as `{}`**: `{}(..)` takes the same arguments and asks for it with `Accept`; this method asks \
+             for `{}`.",
+            alt.content_type,
+            alt.method,
+            op.success.content_type.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(p) = &op.bodies.pagination {
+        let how = match &p.style {
+            PageStyle::OffsetLimit { offset, .. } => {
+                format!("sets `{offset}` page after page and stops after a short or empty page")
+            }
+            PageStyle::Cursor { .. } => "follows each page's cursor until there is none".to_owned(),
+        };
+        notes.push(format!(
+            "**Item stream**: `{}(..)` (the arguments without the one it walks) returns `openrouter::Items` of \
+             `{}`, a `Stream` that {how}; `.next_item().await` reads it without other crates. Per-page options: \
+             `.timeout(..)`, `.header(..)`, `.retry(..)`; each page is retried as any request, and the first \
+             error is yielded and ends the stream.",
+            p.method,
+            super::tokens::type_name(&p.item_ty)
+        ));
+    }
+    notes
 }

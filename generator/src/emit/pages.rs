@@ -47,6 +47,8 @@ pub struct OperationView {
     pub example_path: String,
     /// The code.
     pub example: String,
+    /// Uploads, downloads, other media and item streams, as Markdown paragraphs.
+    pub bodies: Vec<String>,
 }
 
 /// A row of a parameters table.
@@ -160,6 +162,7 @@ pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView
                 description: op.description.as_deref().map(|d| doc_text(d.trim())).unwrap_or_default(),
                 needs_auth: op.needs_auth,
                 params,
+                bodies: super::bodies::page_notes(op),
                 response: op.success.ty.as_ref().map(type_name).unwrap_or_else(|| "()".into()),
                 response_link: op.success.ty.as_ref().and_then(|t| link(t, to_models)),
                 errors: op

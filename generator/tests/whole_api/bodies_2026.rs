@@ -95,7 +95,7 @@ async fn byok_keys_stream_across_three_pages() {
     let mut keys = c.byok().list_items(Some(2), None, None);
     let mut names = Vec::new();
     while let Some(key) = keys.next_item().await {
-        names.push(key.unwrap().name);
+        names.push(key.unwrap().name.into_option().unwrap_or_default());
     }
     assert_eq!(names, ["key 0", "key 1", "key 2", "key 3", "key 4"]);
 }

@@ -3,6 +3,7 @@
 //! hand-written reqwest. Prints a table; asserts nothing.
 
 mod bench;
+mod downloads;
 
 use clap::Parser;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,12 @@ struct Cli {
     /// Skip the scaling part.
     #[arg(long)]
     no_scale: bool,
+    /// Skip the streaming-download part.
+    #[arg(long)]
+    no_download: bool,
+    /// MiB of the body in the streaming-download part.
+    #[arg(long, default_value_t = 100, value_name = "MIB")]
+    download_mb: usize,
     /// Internal: measure one synthetic size and print one line (run per size by `bench`).
     #[arg(long, hide = true)]
     scale_child: Option<usize>,
@@ -45,11 +52,27 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let Cli { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child } = cli;
+    let Cli {
+        rounds,
+        requests,
+        sizes,
+        upstream,
+        scale_timeout,
+        no_client,
+        no_scale,
+        no_download,
+        download_mb,
+        scale_child,
+    } = cli;
     // The workspace root: `xtask/bench/..`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default();
-    bench::run(
+    let code = bench::run(
         &root,
         bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child },
-    )
+    );
+    if !no_download && scale_child.is_none() && code == ExitCode::SUCCESS {
+        // Rounds of 100 MiB each: a few are enough for a stable median.
+        downloads::download_table(&root, download_mb, rounds.clamp(1, 5));
+    }
+    code
 }
