@@ -22,7 +22,10 @@ fn multipart_of(request: &wiremock::Request) -> String {
 async fn files_and_transcriptions_upload_multipart_forms() {
     let server = MockServer::start().await;
     let c = client(&server);
-    let stored = json!({"_shape": "openrouter", "id": "or_file_1", "filename": "a.pdf"});
+    let stored = json!({
+        "_shape": "openrouter", "created_at": "2025-01-01T00:00:00Z", "downloadable": false, "filename": "a.pdf",
+        "id": "or_file_1", "mime_type": "application/pdf", "size_bytes": 13, "type": "file"
+    });
     Mock::given(method("POST")).and(path("/files")).respond_with(ResponseTemplate::new(200).set_body_json(stored)).mount(&server).await;
     let stt = json!({"text": "hello", "usage": {"cost": 0.1, "input_tokens": 1, "output_tokens": 1, "seconds": 1.0, "total_tokens": 2}});
     Mock::given(method("POST")).and(path("/audio/transcriptions")).respond_with(ResponseTemplate::new(200).set_body_json(stt)).mount(&server).await;
