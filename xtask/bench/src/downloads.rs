@@ -5,8 +5,8 @@
 //! The committed `generated/` crate (OAuth) has no binary operation, so the bench generates
 //! the crate of `generator/tests/fixtures/bodies.yaml` (exactly what users of such an API get)
 //! into `target/bench-bodies/`, adds `download_child.rs` as an example program there, and runs
-//! it in release mode as a child process (its own peak RSS, nothing else in it); the build is
-//! cached there, so later runs only run it.
+//! it in release mode as a child process (its own peak RSS, nothing else in it), built in the
+//! workspace's target dir, so later runs only run it.
 
 use std::path::Path;
 use std::process::Command;
@@ -55,7 +55,8 @@ fn measure(root: &Path, mb: usize, rounds: usize) -> Result<String, String> {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["run", "--release", "--quiet", "--example", "download_bench"])
         .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target/bench-bodies/target"))
+        // The workspace's target dir: the release dependencies the bench itself built are reused.
+        .env("CARGO_TARGET_DIR", root.join("target"))
         .env("BENCH_MB", mb.to_string())
         .env("BENCH_ROUNDS", rounds.to_string())
         .output()
