@@ -34,6 +34,8 @@ pub struct Download<E> {
     chunks: Chunks,
     idle: Duration,
     deadline: Pin<Box<Sleep>>,
+    /// A chunk was asked for and has not come yet: the deadline runs.
+    waiting: bool,
     received: u64,
     // `fn() -> E` keeps `Download` Send + Sync whatever `E` is.
     _error: PhantomData<fn() -> E>,
@@ -59,6 +61,7 @@ impl<E: ApiError> Download<E> {
             chunks: Box::pin(response.bytes_stream()),
             idle,
             deadline: Box::pin(tokio::time::sleep(idle)),
+            waiting: false,
             received: 0,
             _error: PhantomData,
         }
@@ -112,17 +115,28 @@ impl<E: ApiError> Stream for Download<E> {
     type Item = Result<Bytes, Error<E>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match self.chunks.as_mut().poll_next(cx) {
+        // The idle time counts from when a chunk is asked for, not while the caller is busy.
+        if !self.waiting {
+            self.waiting = true;
+            let next = Instant::now() + self.idle;
+            self.deadline.as_mut().reset(next);
+        }
+        let polled = self.chunks.as_mut().poll_next(cx);
+        if polled.is_ready() {
+            self.waiting = false;
+        }
+        match polled {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.received += chunk.len() as u64;
-                let next = Instant::now() + self.idle;
-                self.deadline.as_mut().reset(next);
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(Error::Transport(e)))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => match self.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Error::Timeout { after: self.idle }))),
+                Poll::Ready(()) => {
+                    self.waiting = false;
+                    Poll::Ready(Some(Err(Error::Timeout { after: self.idle })))
+                }
                 Poll::Pending => Poll::Pending,
             },
         }

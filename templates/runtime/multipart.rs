@@ -13,7 +13,6 @@ use tokio::io::AsyncRead;
 
 use crate::error::{ApiError, Error};
 use crate::request::Request;
-use crate::retry::RetryPolicy;
 
 /// A file to upload in one part of a form: its content (bytes, a path read
 /// while sending, or an async reader), file name and content type.
@@ -169,8 +168,8 @@ impl Parts {
 }
 
 /// A request with a `multipart/form-data` body: set per-request options,
-/// then `.await` it to send it. The body is streamed, file by file, so it is
-/// sent once, whatever the retry policy.
+/// then `.await` it to send it. The body is streamed, file by file, so it
+/// cannot be replayed: an upload is sent once, never retried.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Upload<'c, T, E> {
     request: Request<'c, T, E>,
@@ -192,18 +191,6 @@ impl<'c, T, E> Upload<'c, T, E> {
     /// Sets a header on this request only.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.request = self.request.header(name, value);
-        self
-    }
-
-    /// The retry policy for failures before anything was sent.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.request = self.request.retry(policy);
-        self
-    }
-
-    /// Never retry this request.
-    pub fn no_retry(mut self) -> Self {
-        self.request = self.request.no_retry();
         self
     }
 }
