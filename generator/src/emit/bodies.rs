@@ -77,7 +77,7 @@ pub fn lib_items(api: &Api) -> TokenStream {
     let pages = needs.pages.then(|| {
         quote!(
             mod paginate;
-            pub use paginate::{Items, PageParts};
+            pub use paginate::Items;
         )
     });
     quote!(#forms #downloads #pages)
