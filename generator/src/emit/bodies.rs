@@ -122,7 +122,7 @@ pub fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The names the tag module declares for forms.
-pub fn form_types<'a>(tag: &'a Tag) -> impl Iterator<Item = &'a str> {
+pub fn form_types(tag: &Tag) -> impl Iterator<Item = &str> {
     defined(tag).filter_map(|o| o.bodies.form.as_ref()).map(|f| f.type_name.as_str())
 }
 
@@ -293,7 +293,7 @@ pub fn items_method(op: &Operation, error: &TokenStream, sp: &Spelling) -> Optio
         PageStyle::OffsetLimit { offset, limit } => (offset, limit.as_ref()),
         PageStyle::Cursor { param } => (param, None),
     };
-    let param_ty = |name: &str| op.params.iter().find(|x| &x.rust_name == name);
+    let param_ty = |name: &str| op.params.iter().find(|x| x.rust_name == name);
     // The page method's arguments: the walked one from the closure, the rest cloned per page.
     let args: Vec<TokenStream> = op
         .params
