@@ -51,7 +51,7 @@ fn measure(root: &Path, mb: usize, rounds: usize) -> Result<String, String> {
             std::fs::write(&path, contents).map_err(|e| e.to_string())?;
         }
     }
-    eprintln!("building the download bench crate in {} (cached after the first run)…", dir.display());
+    eprintln!("building the download bench crate in {}…", dir.display());
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["run", "--release", "--quiet", "--example", "download_bench"])
         .current_dir(&dir)
@@ -81,6 +81,6 @@ fn print_table(line: &str) {
     println!("| peak RSS above baseline, streamed download | {} | < 32 MiB |", mib("download_peak_kib"));
     println!("| peak RSS above baseline, streamed upload of a file as large | {} | |", mib("upload_peak_kib"));
     println!();
-    println!("Child process in `target/bench-bodies/` (generated from `generator/tests/fixtures/bodies.yaml`);");
+    println!("Child process in `target/bench-bodies/crate` (generated from `generator/tests/fixtures/bodies.yaml`);");
     println!("peak = VmHWM after one transfer, reset (clear_refs) right before it; baseline = VmRSS then.\n");
 }
