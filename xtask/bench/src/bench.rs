@@ -684,7 +684,7 @@ fn scale_child(n: usize) -> ExitCode {
         let mut t = [0.0; 5];
         let done = |k: usize, x: f64| {
             if report {
-                println!("first s{k}={x}");
+                println!("first s{k}={x} rss{k}={}", memory_kib().1);
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             }
         };
@@ -711,6 +711,14 @@ fn scale_child(n: usize) -> ExitCode {
         let files = emit::emit(&api, file).map_err(|e| e.to_string())?;
         t[4] = ms(t0.elapsed());
         done(4, t[4]);
+        if report {
+            println!("first out_bytes={}", files.iter().map(|f| f.contents.len()).sum::<usize>());
+            if std::env::var_os("BENCH_FILES").is_some() {
+                for f in &files {
+                    eprintln!("{} {}", f.contents.len(), f.path);
+                }
+            }
+        }
         black_box(files);
         for (v, x) in samples.iter_mut().zip(t) {
             v.push(x);
