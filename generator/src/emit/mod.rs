@@ -116,7 +116,9 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
                 .filter(|a| a.tag.module == t.module)
                 .flat_map(|a| a.modules.iter().map(|m| (m.name, m.feature)))
                 .collect();
-            format_file(tag::tag_rs(api, t, validation, &submodules), source).map(Some)
+            let mut layout = tokens::Layout::new(source);
+            tag::tag_rs(api, t, validation, &submodules, &mut layout)?;
+            Ok(Some(layout.finish()))
         };
         jobs.push((format!("src/api/{}.rs", t.module), Box::new(job)));
     }

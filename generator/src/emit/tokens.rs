@@ -268,18 +268,69 @@ pub fn skip_rustfmt() -> TokenStream {
     quote!(#![cfg_attr(rustfmt, rustfmt::skip)])
 }
 
-/// Parses and pretty-prints a file's tokens: the text `prettyplease::unparse` gives for the
-/// whole file, made one item at a time (an `impl` one member at a time), so the syntax tree of
-/// a tag with thousands of operations is never in memory at once.
+/// Parses and pretty-prints a file's tokens (see [`Layout`]).
 pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
-    let mut out = String::new();
-    for item in split_items(tokens) {
-        match impl_parts(&item) {
-            Some((header, body)) => format_impl(header, body, &mut out, source)?,
-            None => out.push_str(&unparse(item, source)?),
-        }
+    let mut layout = Layout::new(source);
+    layout.items(tokens)?;
+    Ok(layout.finish())
+}
+
+/// A Rust file laid out as its pieces come: the text `prettyplease::unparse` gives for the
+/// whole file, made one item at a time (an `impl` one member at a time), so neither the tokens
+/// nor the syntax tree of a tag with thousands of operations are ever in memory at once.
+pub struct Layout<'s> {
+    out: String,
+    source: &'s str,
+}
+
+impl<'s> Layout<'s> {
+    /// An empty file; `source` names the spec in errors.
+    pub fn new(source: &'s str) -> Self {
+        Self { out: String::new(), source }
     }
-    Ok(space_items(&out))
+
+    /// Appends items (a file's inner attributes may lead the first).
+    pub fn items(&mut self, tokens: TokenStream) -> Result<(), Error> {
+        for item in split_items(tokens) {
+            match impl_parts(&item) {
+                Some((header, body)) => self.impl_block(header, split_items(body))?,
+                None => self.out.push_str(&unparse(item, self.source)?),
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends `header { members }` (`header`: outer attributes and `impl … for …`), making
+    /// each member's tokens only when its turn comes. prettyplease prints a block's header
+    /// alone, then each member on its own lines, so `header {` + the members + `}` is the block.
+    pub fn impl_block(
+        &mut self,
+        header: TokenStream,
+        members: impl IntoIterator<Item = TokenStream>,
+    ) -> Result<(), Error> {
+        let empty = unparse(quote!(#header {}), self.source)?;
+        let mut members = members.into_iter().peekable();
+        let Some(open) = empty.strip_suffix("{}\n").filter(|_| members.peek().is_some()) else {
+            self.out.push_str(&empty);
+            return Ok(());
+        };
+        self.out.push_str(open);
+        self.out.push_str("{\n");
+        for member in members {
+            let one = unparse(quote!(#header { #member }), self.source)?;
+            let inner = one.strip_prefix(open).and_then(|t| t.strip_prefix("{\n")).and_then(|t| t.strip_suffix("}\n"));
+            let inner = inner
+                .ok_or_else(|| Error::internal(self.source, format!("unexpected layout of an impl block: {one}")))?;
+            self.out.push_str(inner);
+        }
+        self.out.push_str("}\n");
+        Ok(())
+    }
+
+    /// The file's text, with blank lines between items.
+    pub fn finish(self) -> String {
+        space_items(&self.out)
+    }
 }
 
 /// Pretty-prints tokens that parse as a file (a generator bug otherwise: reported, no panic).
@@ -287,28 +338,6 @@ fn unparse(tokens: TokenStream, source: &str) -> Result<String, Error> {
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
-}
-
-/// An `impl` block laid out member by member. prettyplease prints a block's header alone,
-/// then each member on its own lines, so `header {` + the members + `}` is the whole block.
-fn format_impl(header: TokenStream, body: TokenStream, out: &mut String, source: &str) -> Result<(), Error> {
-    let empty = unparse(quote!(#header {}), source)?;
-    let members = split_items(body);
-    let Some(open) = empty.strip_suffix("{}\n").filter(|_| !members.is_empty()) else {
-        out.push_str(&empty);
-        return Ok(());
-    };
-    out.push_str(open);
-    out.push_str("{\n");
-    for member in members {
-        let one = unparse(quote!(#header { #member }), source)?;
-        let inner = one.strip_prefix(open).and_then(|t| t.strip_prefix("{\n")).and_then(|t| t.strip_suffix("}\n"));
-        let inner =
-            inner.ok_or_else(|| Error::internal(source, format!("unexpected layout of an impl block: {one}")))?;
-        out.push_str(inner);
-    }
-    out.push_str("}\n");
-    Ok(())
 }
 
 /// Splits tokens at item boundaries: after a `;`, and after a `{ … }` not followed by `;`
