@@ -446,3 +446,77 @@ fn first_word(line: &str) -> &str {
     let line = line.strip_prefix("pub ").unwrap_or(line);
     line.split_whitespace().next().unwrap_or("")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Laying a file out item by item (an impl member by member) gives the text prettyplease
+    /// gives for the whole file, whatever the items.
+    #[test]
+    fn layout_by_pieces_is_the_whole_file_layout() {
+        let tokens = quote! {
+            #![doc = " A module."]
+            #![allow(dead_code)]
+            use std::collections::{BTreeMap, BTreeSet};
+            const ORIGIN: Point = Point { x: 0, y: 0 };
+            /// A point.
+            #[derive(Debug)]
+            pub struct Point { x: i64, y: i64 }
+            pub struct Pair(i64, i64);
+            pub type Map = BTreeMap<String, BTreeSet<i64>>;
+            impl Point {}
+            /// Inherent methods.
+            #[cfg(feature = "geometry")]
+            impl Point {
+                /// A very long documented constructor whose signature is long enough to wrap.
+                pub fn new_with_a_long_name(first_coordinate_value: i64, second_coordinate_value: i64) -> Self {
+                    Point { x: first_coordinate_value, y: second_coordinate_value }
+                }
+                pub const ZERO: i64 = 0;
+                type Unused = ();
+                fn norm(&self) -> i64 { match self.x { 0 => self.y, x => x * x + self.y * self.y } }
+            }
+            impl<'a, T> std::fmt::Display for Wrapper<'a, T> where T: std::fmt::Display + Clone + Send + Sync + 'static {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{}", self.0) }
+            }
+            pub enum Kind { A = 1, B = 2 }
+            mod inner { pub fn f() {} }
+        };
+        let whole = space_items(&prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap()));
+        assert_eq!(format_file(tokens, "test.yaml").unwrap(), whole);
+    }
+
+    #[test]
+    fn impl_members_are_made_as_the_layout_reaches_them() {
+        let mut layout = Layout::new("test.yaml");
+        layout
+            .items(quote!(
+                pub struct S;
+            ))
+            .unwrap();
+        layout
+            .impl_block(
+                quote!(impl S),
+                (0..3).map(|i| {
+                    let name = ident(&format!("m{i}"));
+                    quote!(pub fn #name(&self) -> usize { #i })
+                }),
+            )
+            .unwrap();
+        let members: Vec<TokenStream> = (0..3)
+            .map(|i| {
+                let name = ident(&format!("m{i}"));
+                quote!(pub fn #name(&self) -> usize { #i })
+            })
+            .collect();
+        let whole = quote!(pub struct S; impl S { #(#members)* });
+        assert_eq!(layout.finish(), format_file(whole, "test.yaml").unwrap());
+    }
+
+    #[test]
+    fn tokens_that_do_not_parse_are_an_internal_error() {
+        let err = format_file(quote!(impl S { fn }), "test.yaml").unwrap_err();
+        assert!(err.to_string().contains("generated Rust does not parse"), "{err}");
+    }
+}
