@@ -1268,7 +1268,7 @@ fn build_times(root: &Path, doc: &Path) -> Result<Table, String> {
 }
 
 /// How the openapi-to-rust CLI is run (`{spec}`, `{out}` replaced).
-const O2R_ARGS: &[&str] = &["generate", "--input", "{spec}", "--output", "{out}"];
+const O2R_ARGS: &[&str] = &["generate", "{spec}", "--output-dir", "{out}", "--quiet"];
 
 /// Runs `cmd` to its end: (wall time in ms, peak RSS in KiB from `wait4`).
 fn timed_child(cmd: &mut Command) -> Result<(f64, u64), String> {
