@@ -23,6 +23,7 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
     let mut modules = Scope::with_reserved(CLIENT_METHODS);
     // An operation in several requested tags is lowered once, by the first.
     let mut lowered: BTreeMap<(String, HttpMethod), Option<Operation>> = BTreeMap::new();
+    let by_tag = paths_by_tag(doc);
     for tag in tags {
         // `client.builder()` is the runtime's: the tag's accessor becomes `builder_api()`.
         let wanted = sanitize(tag, Case::Module);
@@ -38,10 +39,9 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         let mut methods = Scope::default();
         let mut groups = Groups::default();
         let mut operations = Vec::new();
-        for (path, item) in &doc.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
+        for &(path, item, ref ops) in by_tag.get(tag.as_str()).into_iter().flatten() {
             let shared = &item.parameters;
-            for (key, op) in item.iter() {
+            for &(key, op) in ops {
                 let Some(method) = HttpMethod::from_key(key) else { continue };
                 if !op.tags.iter().any(|t| t == tag) {
                     continue;
@@ -99,6 +99,31 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
         types: std::mem::take(&mut cx.types),
     };
     cx.diags.finish(api)
+}
+
+/// The paths of each tag with the tag's operations on them, in document order: one pass over
+/// the document (a pass per tag is quadratic in a document with many tags).
+type TagPaths<'d> = Vec<(&'d String, &'d openapiv3::PathItem, Vec<(&'d str, &'d openapiv3::Operation)>)>;
+
+fn paths_by_tag(doc: &OpenAPI) -> BTreeMap<&str, TagPaths<'_>> {
+    let mut by_tag: BTreeMap<&str, TagPaths<'_>> = BTreeMap::new();
+    for (path, item) in &doc.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        let mut here: BTreeMap<&str, Vec<(&str, &openapiv3::Operation)>> = BTreeMap::new();
+        for (key, op) in item.iter() {
+            for t in &op.tags {
+                let ops = here.entry(t.as_str()).or_default();
+                // A tag listed twice on an operation still finds it once.
+                if !ops.iter().any(|(k, _)| *k == key) {
+                    ops.push((key, op));
+                }
+            }
+        }
+        for (tag, ops) in here {
+            by_tag.entry(tag).or_default().push((path, item, ops));
+        }
+    }
+    by_tag
 }
 
 /// `x-speakeasy-group` as accessor names below the tag's sub-client: split at dots, a leading

@@ -54,63 +54,86 @@ pub fn is_generated(contents: &str) -> bool {
 /// Every file of the crate for `api`, sorted by path. `source` names the spec in headers.
 pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
-    let mut add = |path: &str, body: String| {
-        let contents = format!("{}\n{}", header(path, source), body);
-        files.push(GeneratedFile { path: path.to_owned(), contents });
+    let mut add = |path: String, mut body: String| {
+        // In place: the body of a large API's models is tens of megabytes.
+        body.insert(0, '\n');
+        body.insert_str(0, &header(&path, source));
+        files.push(GeneratedFile { path, contents: body });
     };
     for (path, body) in rust_files(api, source)? {
-        add(&path, body);
-    }
-    // What `--check` and `--changelog` compare a new spec against.
-    add(crate::diff::surface::SURFACE_FILE, crate::diff::surface::Surface::of(api).to_text());
-    for (path, body) in templates::RUNTIME {
-        add(path, bodies::runtime_source(api, path, body));
-    }
-    for (path, body) in bodies::runtime_files(api) {
         add(path, body);
     }
+    // What `--check` and `--changelog` compare a new spec against.
+    add(crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text());
+    for (path, body) in templates::RUNTIME {
+        add((*path).to_owned(), bodies::runtime_source(api, path, body));
+    }
+    for (path, body) in bodies::runtime_files(api) {
+        add(path.to_owned(), body);
+    }
     for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
-        add(&path, body.to_owned());
+        add(path, body.to_owned());
     }
     // Example programs are files of their own and are embedded in the docs: build them once.
     let examples = templates::usage_examples(api);
     for (path, body) in &examples {
-        add(path, body.clone());
+        add(path.clone(), body.clone());
     }
     for (path, body) in templates::render(api, &examples)? {
-        add(&path, body);
+        add(path, body);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// (path, source without header) of every Rust file made from the IR.
+/// One Rust file to make: its path and a function giving its source (`None`: no such file).
+type RustJob<'a> = (String, Box<dyn Fn() -> Result<Option<String>, Error> + Send + Sync + 'a>);
+
+/// (path, source without header) of every Rust file made from the IR, in path order. The files
+/// are made on every core (rayon): each job builds its tokens and lays them out on its thread.
 fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
+    use rayon::prelude::*;
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
     // Which tag features each model compiles under: also a whole-API question.
     let features = features::Features::new(api);
-    let mut files = vec![
-        ("src/lib.rs".to_owned(), format_file(lib_rs::lib_rs(api), source)?),
-        ("src/api.rs".to_owned(), format_file(lib_rs::api_rs(api, &features), source)?),
-        ("src/models.rs".to_owned(), models::models_rs(api, &validation, &features, source)?),
+    let (validation, features) = (&validation, &features);
+    let mut jobs: Vec<RustJob> = vec![
+        ("src/lib.rs".to_owned(), Box::new(|| format_file(lib_rs::lib_rs(api), source).map(Some))),
+        ("src/api.rs".to_owned(), Box::new(|| format_file(lib_rs::api_rs(api, features), source).map(Some))),
+        ("src/models.rs".to_owned(), Box::new(|| models::models_rs(api, validation, features, source).map(Some))),
+        (
+            "tests/examples.rs".to_owned(),
+            Box::new(|| examples::tests_file(api, features).map(|t| format_file(t, source)).transpose()),
+        ),
+        (
+            "tests/operations.rs".to_owned(),
+            Box::new(|| usage::operations_tests(api, features).map(|t| format_file(t, source)).transpose()),
+        ),
     ];
-    let active = extras::active(api);
     for t in &api.tags {
-        let submodules: Vec<(&str, Option<&str>)> = active
-            .iter()
-            .filter(|a| a.tag.module == t.module)
-            .flat_map(|a| a.modules.iter().map(|m| (m.name, m.feature)))
-            .collect();
-        let tokens = tag::tag_rs(api, t, &validation, &submodules);
-        files.push((format!("src/api/{}.rs", t.module), format_file(tokens, source)?));
+        let job = move || {
+            let active = extras::active(api);
+            let submodules: Vec<(&str, Option<&str>)> = active
+                .iter()
+                .filter(|a| a.tag.module == t.module)
+                .flat_map(|a| a.modules.iter().map(|m| (m.name, m.feature)))
+                .collect();
+            let mut layout = tokens::Layout::new(source);
+            tag::tag_rs(api, t, validation, &submodules, &mut layout)?;
+            Ok(Some(layout.finish()))
+        };
+        jobs.push((format!("src/api/{}.rs", t.module), Box::new(job)));
     }
-    if let Some(tests) = examples::tests_file(api, &features) {
-        files.push(("tests/examples.rs".to_owned(), format_file(tests, source)?));
-    }
-    if let Some(tests) = usage::operations_tests(api, &features) {
-        files.push(("tests/operations.rs".to_owned(), format_file(tests, source)?));
+    // Largest first would balance better, but the models file dwarfs the rest; order only
+    // matters for the result, which is sorted by path.
+    let made: Vec<Result<Option<String>, Error>> = jobs.par_iter().map(|(_, job)| job()).collect();
+    let mut files = Vec::new();
+    for ((path, _), body) in jobs.into_iter().zip(made) {
+        if let Some(body) = body? {
+            files.push((path, body));
+        }
     }
     Ok(files)
 }

@@ -7,6 +7,7 @@ use crate::diag::Error;
 use crate::ir::*;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
+use rayon::prelude::*;
 use serde_json::Value;
 
 /// `models.rs`, formatted one type at a time: the tokens and syntax tree of a large spec's
@@ -35,13 +36,22 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
         #import
     };
     let mut out = format_file(head, source)?;
-    for t in api.types.values() {
+    let one = |t: &TypeDef| {
         let on = features.of_type(&t.rust_name);
         let def = type_def(t, &sp, &Features::doc_line(&on));
         let validate = validation.method(api, t, &sp);
-        out.push('\n');
         // Every item of the type (its impls too) compiles under the features that reach it.
-        out.push_str(&format_gated(quote!(#def #validate), &features.cfg_type(&t.rust_name), source)?);
+        format_gated(quote!(#def #validate), &features.cfg_type(&t.rust_name), source)
+    };
+    // Types are laid out on every core, a batch at a time, so only one batch of text waits
+    // beside the file; `collect` keeps their order.
+    let types: Vec<&TypeDef> = api.types.values().collect();
+    for batch in types.chunks(512) {
+        let texts: Vec<Result<String, Error>> = batch.par_iter().map(|t| one(t)).collect();
+        for text in texts {
+            out.push('\n');
+            out.push_str(&text?);
+        }
     }
     if validation.uses_join(api) {
         out.push('\n');

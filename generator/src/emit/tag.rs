@@ -3,14 +3,22 @@
 
 use super::docs::doc_text;
 use super::errors::error_enum;
-use super::tokens::{docs, ident, inner_docs, Spelling};
+use super::tokens::{docs, ident, inner_docs, Layout, Spelling};
 use super::validate::Validation;
+use crate::diag::Error;
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The module of `tag`; `submodules` are the extras declared in it (name, gating feature).
-pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str, Option<&str>)]) -> TokenStream {
+/// It is laid out into `out` piece by piece: a tag may have thousands of operations.
+pub fn tag_rs(
+    api: &Api,
+    tag: &Tag,
+    validation: &Validation,
+    submodules: &[(&str, Option<&str>)],
+    out: &mut Layout,
+) -> Result<(), Error> {
     let client = ident(&tag.client);
     let module = ident(&tag.module);
     let accessor_doc = format!(" The operations of the `{}` tag.", tag.name);
@@ -31,52 +39,13 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
             .chain(defined.iter().map(|o| o.error_name.as_str()))
             .chain(super::bodies::form_types(tag)),
     );
-    let members = |path: &[String]| {
-        let methods: Vec<TokenStream> = tag
-            .operations
-            .iter()
-            .filter(|op| op.group == path)
-            .flat_map(|op| {
-                let variants = super::bodies::method_variants(op);
-                let items = super::bodies::items_method(op, &error_path(tag, op), &sp);
-                variants.into_iter().map(|o| operation_method(api, tag, &o, &sp, validation)).chain(items)
-            })
-            .collect();
-        let accessors = tag.groups.iter().filter(|g| g.path.len() == path.len() + 1 && g.path.starts_with(path));
-        let accessors: Vec<TokenStream> = accessors.map(|g| group_accessor(tag, g)).collect();
-        quote!(#(#accessors)* #(#methods)*)
-    };
-    let methods = members(&[]);
-    let groups = tag.groups.iter().map(|g| {
-        let name = ident(&g.client);
-        let doc = format!(
-            " The `{}` operations of the `{}` tag; get one with `client.{}().{}()`.",
-            g.path.join("."),
-            tag.name,
-            tag.module,
-            g.path.join("().")
-        );
-        let members = members(&g.path);
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #name<'c> {
-                client: &'c crate::Client,
-            }
-
-            impl<'c> #name<'c> {
-                #members
-            }
-        }
-    });
-    let errors = defined.iter().map(|op| error_enum(tag, op, &sp));
-    let forms = super::bodies::form_defs(tag, &sp);
+    let members = |path| members(api, tag, path, &sp, validation);
     let submodules = submodules.iter().map(|(name, feature)| {
         let name = ident(name);
         let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
         quote!(#gate pub mod #name;)
     });
-    quote! {
+    out.items(quote! {
         #module_docs
 
         #(#submodules)*
@@ -93,17 +62,52 @@ pub fn tag_rs(api: &Api, tag: &Tag, validation: &Validation, submodules: &[(&str
         pub struct #client<'c> {
             client: &'c crate::Client,
         }
-
-        impl<'c> #client<'c> {
-            #methods
-        }
-
-        #(#groups)*
-
-        #(#forms)*
-
-        #(#errors)*
+    })?;
+    out.impl_block(quote!(impl<'c> #client<'c>), members(&[]))?;
+    for g in &tag.groups {
+        let name = ident(&g.client);
+        let doc = format!(
+            " The `{}` operations of the `{}` tag; get one with `client.{}().{}()`.",
+            g.path.join("."),
+            tag.name,
+            tag.module,
+            g.path.join("().")
+        );
+        out.items(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #name<'c> {
+                client: &'c crate::Client,
+            }
+        })?;
+        out.impl_block(quote!(impl<'c> #name<'c>), members(&g.path))?;
     }
+    for form in super::bodies::form_defs(tag, &sp) {
+        out.items(form)?;
+    }
+    for op in &defined {
+        out.items(error_enum(tag, op, &sp))?;
+    }
+    Ok(())
+}
+
+/// The members of the (sub-)client at `path`: its groups' accessors, then its methods, each
+/// made when the layout reaches it.
+fn members<'a>(
+    api: &'a Api,
+    tag: &'a Tag,
+    path: &'a [String],
+    sp: &'a Spelling,
+    validation: &'a Validation,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let accessors = tag.groups.iter().filter(move |g| g.path.len() == path.len() + 1 && g.path.starts_with(path));
+    let methods = tag.operations.iter().filter(move |op| op.group == path);
+    accessors.map(|g| group_accessor(tag, g)).chain(methods.flat_map(move |op| {
+        // The operation's own method, a form or other-media variant, then its item stream.
+        let variants = super::bodies::method_variants(op);
+        let items = super::bodies::items_method(op, &error_path(tag, op), sp);
+        variants.into_iter().map(move |o| operation_method(api, tag, &o, sp, validation)).chain(items)
+    }))
 }
 
 /// The accessor of a sub-group on its parent sub-client.

@@ -126,8 +126,15 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
             }
         }
     }
-    // Converted once: each tag page names it too, and the whole API is large.
-    let api_value = minijinja::Value::from_serialize(api);
+    // The templates read only the document's own facts: its tags and types (large) stay out.
+    let api_value = context! {
+        title => &api.title,
+        version => &api.version,
+        description => &api.description,
+        server_url => &api.server_url,
+        bearer_auth => api.bearer_auth,
+        retries => &api.retries,
+    };
     let ctx = context! {
         api => api_value.clone(),
         tags => tags,

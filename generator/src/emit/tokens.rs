@@ -33,10 +33,13 @@ const PRELUDE: &[(&str, &str)] = &[
 /// Everything else generated code names is reached by a path that no spec name can shadow:
 /// crates and `std` by snake-case paths (spec names in a scope are types, in Pascal case),
 /// runtime items through `crate::`, serde traits through `serde::`.
+///
+/// The path prefixes are kept as text (`TokenStream` is neither `Send` nor `Sync`), so one
+/// `Spelling` serves every thread emitting a file's items.
 #[derive(Debug, Clone)]
 pub struct Spelling {
-    models: TokenStream,
-    runtime: TokenStream,
+    models: String,
+    runtime: String,
     shadowed: BTreeSet<String>,
     /// Runtime items the scope imports by name (`use crate::Nullable;`).
     imports: BTreeSet<&'static str>,
@@ -61,7 +64,7 @@ impl Spelling {
     pub fn models(api: &Api) -> Self {
         let shadowed: BTreeSet<String> = api.types.keys().cloned().collect();
         let imports = ["Nullable"].into_iter().filter(|n| !shadowed.contains(*n)).collect();
-        Self { models: TokenStream::new(), runtime: quote!(crate::), shadowed, imports }
+        Self { models: String::new(), runtime: "crate::".into(), shadowed, imports }
     }
 
     /// Whether the scope imports the runtime item `name`.
@@ -72,24 +75,19 @@ impl Spelling {
     /// Inside another module of the crate that declares `items`.
     pub fn in_crate<'a>(items: impl IntoIterator<Item = &'a str>) -> Self {
         let shadowed = items.into_iter().map(str::to_owned).collect();
-        Self { models: quote!(crate::models::), runtime: quote!(crate::), shadowed, imports: BTreeSet::new() }
+        Self { models: "crate::models::".into(), runtime: "crate::".into(), shadowed, imports: BTreeSet::new() }
     }
 
     /// In a program or test using the crate, naming models through `models` (a path prefix
     /// such as `models::`, or nothing when `imported` brings them into scope by name).
     pub fn outside<'a>(models: TokenStream, imported: impl IntoIterator<Item = &'a str>) -> Self {
         let shadowed: BTreeSet<String> = imported.into_iter().map(str::to_owned).collect();
-        Self { models, runtime: quote!(openrouter::), shadowed, imports: BTreeSet::new() }
+        Self { models: models.to_string(), runtime: "openrouter::".into(), shadowed, imports: BTreeSet::new() }
     }
 
     /// In docs: the short names a reader expects.
     pub fn docs() -> Self {
-        Self {
-            models: TokenStream::new(),
-            runtime: TokenStream::new(),
-            shadowed: BTreeSet::new(),
-            imports: BTreeSet::new(),
-        }
+        Self { models: String::new(), runtime: String::new(), shadowed: BTreeSet::new(), imports: BTreeSet::new() }
     }
 
     /// Whether `name` is a prelude item generated code uses.
@@ -122,7 +120,7 @@ impl Spelling {
         if self.imports.contains(item) {
             return quote!(#name);
         }
-        let prefix = &self.runtime;
+        let prefix = path_prefix(&self.runtime);
         quote!(#prefix #name)
     }
 
@@ -149,7 +147,7 @@ impl Spelling {
             },
             TypeRef::Named(n) => {
                 let n = ident(n);
-                let models = &self.models;
+                let models = path_prefix(&self.models);
                 quote!(#models #n)
             }
             TypeRef::Array(i) => {
@@ -188,6 +186,15 @@ impl Spelling {
             }
         }
     }
+}
+
+/// The tokens of a path prefix such as `crate::models::` (empty text: no prefix).
+fn path_prefix(text: &str) -> TokenStream {
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    // The prefixes are our own constants and a caller's tokens printed back: they always lex.
+    text.parse().unwrap_or_default()
 }
 
 /// How a type reads in docs: `Vec<String>`, `CreateAuthKeysCodeResponseData`.
@@ -261,12 +268,125 @@ pub fn skip_rustfmt() -> TokenStream {
     quote!(#![cfg_attr(rustfmt, rustfmt::skip)])
 }
 
-/// Parses and pretty-prints a file's tokens.
+/// Parses and pretty-prints a file's tokens (see [`Layout`]).
 pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Error> {
-    // A parse failure here is a generator bug; report it instead of panicking.
+    let mut layout = Layout::new(source);
+    layout.items(tokens)?;
+    Ok(layout.finish())
+}
+
+/// A Rust file laid out as its pieces come: the text `prettyplease::unparse` gives for the
+/// whole file, made one item at a time (an `impl` one member at a time), so neither the tokens
+/// nor the syntax tree of a tag with thousands of operations are ever in memory at once.
+pub struct Layout<'s> {
+    out: String,
+    source: &'s str,
+}
+
+impl<'s> Layout<'s> {
+    /// An empty file; `source` names the spec in errors.
+    pub fn new(source: &'s str) -> Self {
+        Self { out: String::new(), source }
+    }
+
+    /// Appends items (a file's inner attributes may lead the first).
+    pub fn items(&mut self, tokens: TokenStream) -> Result<(), Error> {
+        for item in split_items(tokens) {
+            match impl_parts(&item) {
+                Some((header, body)) => self.impl_block(header, split_items(body))?,
+                None => self.out.push_str(&unparse(item, self.source)?),
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends `header { members }` (`header`: outer attributes and `impl … for …`), making
+    /// each member's tokens only when its turn comes. prettyplease prints a block's header
+    /// alone, then each member on its own lines, so `header {` + the members + `}` is the block.
+    pub fn impl_block(
+        &mut self,
+        header: TokenStream,
+        members: impl IntoIterator<Item = TokenStream>,
+    ) -> Result<(), Error> {
+        let empty = unparse(quote!(#header {}), self.source)?;
+        let mut members = members.into_iter().peekable();
+        let Some(open) = empty.strip_suffix("{}\n").filter(|_| members.peek().is_some()) else {
+            self.out.push_str(&empty);
+            return Ok(());
+        };
+        self.out.push_str(open);
+        self.out.push_str("{\n");
+        for member in members {
+            let one = unparse(quote!(#header { #member }), self.source)?;
+            let inner = one.strip_prefix(open).and_then(|t| t.strip_prefix("{\n")).and_then(|t| t.strip_suffix("}\n"));
+            let inner = inner
+                .ok_or_else(|| Error::internal(self.source, format!("unexpected layout of an impl block: {one}")))?;
+            self.out.push_str(inner);
+        }
+        self.out.push_str("}\n");
+        Ok(())
+    }
+
+    /// The file's text, with blank lines between items.
+    pub fn finish(self) -> String {
+        space_items(&self.out)
+    }
+}
+
+/// Pretty-prints tokens that parse as a file (a generator bug otherwise: reported, no panic).
+fn unparse(tokens: TokenStream, source: &str) -> Result<String, Error> {
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}")))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Splits tokens at item boundaries: after a `;`, and after a `{ … }` not followed by `;`
+/// (`use a::{b};`, `const X: T = T { … };`). A file's inner attributes stay with its first
+/// item (prettyplease ends their lines only before an item).
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        let ends = match &tt {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                !matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(tt);
+        if ends {
+            items.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
+}
+
+/// An `impl` item's header (outer attributes included) and the tokens of its body; `None` for
+/// any other item, and for a body with inner attributes (laid out whole).
+fn impl_parts(item: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = item.clone().into_iter().collect();
+    let (last, head) = tokens.split_last()?;
+    let TokenTree::Group(body) = last else { return None };
+    // Skip outer attributes (`#` and a bracket group each).
+    let mut rest = head;
+    while let [TokenTree::Punct(p), TokenTree::Group(g), tail @ ..] = rest {
+        if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        rest = tail;
+    }
+    let is_impl = matches!(rest.first(), Some(TokenTree::Ident(i)) if i == "impl");
+    let inner_attrs = matches!(body.stream().into_iter().take(2).collect::<Vec<_>>().as_slice(),
+        [TokenTree::Punct(a), TokenTree::Punct(b)] if a.as_char() == '#' && b.as_char() == '!');
+    (is_impl && body.delimiter() == Delimiter::Brace && !inner_attrs)
+        .then(|| (head.iter().cloned().collect(), body.stream()))
 }
 
 /// [`format_file`] with the outer attributes `attrs` (a `cfg`) put on every item.
@@ -325,4 +445,78 @@ fn space_items(code: &str) -> String {
 fn first_word(line: &str) -> &str {
     let line = line.strip_prefix("pub ").unwrap_or(line);
     line.split_whitespace().next().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Laying a file out item by item (an impl member by member) gives the text prettyplease
+    /// gives for the whole file, whatever the items.
+    #[test]
+    fn layout_by_pieces_is_the_whole_file_layout() {
+        let tokens = quote! {
+            #![doc = " A module."]
+            #![allow(dead_code)]
+            use std::collections::{BTreeMap, BTreeSet};
+            const ORIGIN: Point = Point { x: 0, y: 0 };
+            /// A point.
+            #[derive(Debug)]
+            pub struct Point { x: i64, y: i64 }
+            pub struct Pair(i64, i64);
+            pub type Map = BTreeMap<String, BTreeSet<i64>>;
+            impl Point {}
+            /// Inherent methods.
+            #[cfg(feature = "geometry")]
+            impl Point {
+                /// A very long documented constructor whose signature is long enough to wrap.
+                pub fn new_with_a_long_name(first_coordinate_value: i64, second_coordinate_value: i64) -> Self {
+                    Point { x: first_coordinate_value, y: second_coordinate_value }
+                }
+                pub const ZERO: i64 = 0;
+                type Unused = ();
+                fn norm(&self) -> i64 { match self.x { 0 => self.y, x => x * x + self.y * self.y } }
+            }
+            impl<'a, T> std::fmt::Display for Wrapper<'a, T> where T: std::fmt::Display + Clone + Send + Sync + 'static {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{}", self.0) }
+            }
+            pub enum Kind { A = 1, B = 2 }
+            mod inner { pub fn f() {} }
+        };
+        let whole = space_items(&prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap()));
+        assert_eq!(format_file(tokens, "test.yaml").unwrap(), whole);
+    }
+
+    #[test]
+    fn impl_members_are_made_as_the_layout_reaches_them() {
+        let mut layout = Layout::new("test.yaml");
+        layout
+            .items(quote!(
+                pub struct S;
+            ))
+            .unwrap();
+        layout
+            .impl_block(
+                quote!(impl S),
+                (0..3).map(|i| {
+                    let name = ident(&format!("m{i}"));
+                    quote!(pub fn #name(&self) -> usize { #i })
+                }),
+            )
+            .unwrap();
+        let members: Vec<TokenStream> = (0..3)
+            .map(|i| {
+                let name = ident(&format!("m{i}"));
+                quote!(pub fn #name(&self) -> usize { #i })
+            })
+            .collect();
+        let whole = quote!(pub struct S; impl S { #(#members)* });
+        assert_eq!(layout.finish(), format_file(whole, "test.yaml").unwrap());
+    }
+
+    #[test]
+    fn tokens_that_do_not_parse_are_an_internal_error() {
+        let err = format_file(quote!(impl S { fn }), "test.yaml").unwrap_err();
+        assert!(err.to_string().contains("generated Rust does not parse"), "{err}");
+    }
 }

@@ -80,6 +80,12 @@ pub struct Options {
     pub scale_timeout: u64,
     /// Internal: measure one synthetic size in this process and print one line.
     pub scale_child: Option<usize>,
+    /// Internal: measure every tag of a document in this process and print one line.
+    pub doc_child: Option<PathBuf>,
+    /// Also time the peers (progenitor, openapi-to-rust).
+    pub peers: bool,
+    /// Also time users' builds of the whole-API crate (slow).
+    pub build_times: bool,
 }
 
 const TAG: &str = "OAuth";
@@ -89,6 +95,9 @@ const DOC_2025: &str = "openrouter-2025-09-24.yaml";
 pub fn run(root: &Path, opts: Options) -> ExitCode {
     if let Some(n) = opts.scale_child {
         return scale_child(n);
+    }
+    if let Some(path) = &opts.doc_child {
+        return doc_child(path);
     }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_DEBUG").is_none() {
         // Timings of a debug build mean nothing; `cargo xtask bench` builds in release.
@@ -106,8 +115,14 @@ pub fn run(root: &Path, opts: Options) -> ExitCode {
     let runtime_files = runtime_files(root);
     generator_tables(&docs, opts.rounds, &runtime_files);
     diff_table(&upstream, opts.rounds);
-    if !opts.no_scale {
-        scaling_table(&opts.sizes, Duration::from_secs(opts.scale_timeout));
+    let timeout = Duration::from_secs(opts.scale_timeout);
+    let scaled = if opts.no_scale { Vec::new() } else { scaling_table(&opts.sizes, timeout) };
+    if opts.peers {
+        peers_table(root, &scaled, timeout);
+        openapi_to_rust_table(&upstream.join(DOC_2026), timeout);
+    }
+    if opts.build_times {
+        build_times_table(root, &upstream.join(DOC_2026));
     }
     if !opts.no_client {
         client_table(root, opts.requests);
@@ -540,59 +555,117 @@ fn value_places(doc: &Doc) {
 // ---------------------------------------------------------------------------------------------
 // Item 4: scaling on synthetic documents, one child process per size (for its peak RSS).
 
-/// An OpenAPI 3.1 document with `n` component schemas and `n` operations, all tagged `OAuth`;
-/// operation `i` takes and returns schema `i`, so lowering visits every schema. Schemas refer
-/// to each other (`parent`: a binary tree, depth log2 n), carry 3.1 constructs the normalizer
-/// rewrites (`type: [T, 'null']`, `const`, `examples`), an inline enum and an inline object
-/// (named after their parent), so naming, `$ref` resolution and normalization all scale.
+/// Operations per tag of the synthetic documents (the 2026 document has 5–20).
+const OPS_PER_TAG: usize = 16;
+
+/// An OpenAPI 3.0 document (so progenitor reads it too) with `n` component schemas and `n`
+/// operations, 16 per tag; operation `i` reaches schema `i`, so lowering visits every schema.
+/// Shaped like the real document: operations of four methods (GET with query parameters, POST
+/// and PUT with a body, DELETE), path parameters, an error body per
+/// status (400, 404, 429, 500); objects with required, optional and nullable fields, an inline
+/// enum, a single-value enum, dates, lists, a map (`additionalProperties`), an inline object,
+/// a `oneOf` union (string, number or another model) and a `$ref` to another model (a binary
+/// tree, depth log2 n), so naming, `$ref` resolution and every emitter scale.
 pub fn synthetic_doc(n: usize) -> String {
-    let mut s = String::with_capacity(n * 2300);
-    s.push_str("openapi: 3.1.0\ninfo:\n  title: Synthetic\n  version: 1.0.0\n");
+    let mut s = String::with_capacity(n * 2600);
+    s.push_str("openapi: 3.0.3\ninfo:\n  title: Synthetic\n  version: 1.0.0\n");
     s.push_str("servers:\n  - url: https://example.invalid/api/v1\n");
-    s.push_str("tags:\n  - name: OAuth\n    description: Every operation.\n");
+    s.push_str("tags:\n");
+    for k in 0..n.div_ceil(OPS_PER_TAG) {
+        let _ = writeln!(s, "  - name: Group{k}\n    description: Operations of group {k}.");
+    }
     s.push_str("paths:\n");
-    for i in 0..n {
-        let _ = write!(
-            s,
-            "  /items/i{i}/{{id}}:
-    post:
-      tags: [OAuth]
-      operationId: updateItem{i}
-      summary: Update item {i}
-      description: Replaces item {i} and returns it.
-      parameters:
-        - name: id
-          in: path
-          required: true
-          schema:
-            type: string
-        - name: limit
-          in: query
-          required: false
-          schema:
-            type: [integer, 'null']
-            minimum: 1
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/Model{i}'
-      responses:
-        '200':
-          description: The item.
+    let errors = "        '400':
+          description: Bad request.
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Model{i}'
+                $ref: '#/components/schemas/ErrorBody'
         '404':
           description: Not found.
           content:
             application/json:
               schema:
                 $ref: '#/components/schemas/ErrorBody'
+        '429':
+          description: Too many requests.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+        '500':
+          description: Server error.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+";
+    for i in 0..n {
+        let tag = i / OPS_PER_TAG;
+        let (method, op) = match i % 4 {
+            0 => ("get", "getItem"),
+            1 => ("post", "createItem"),
+            2 => ("put", "updateItem"),
+            _ => ("delete", "deleteItem"),
+        };
+        let _ = write!(
+            s,
+            "  /items/i{i}/{{id}}:
+    {method}:
+      tags: [Group{tag}]
+      operationId: {op}{i}
+      summary: Item {i}
+      description: Works on item {i}.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
 "
         );
+        if method == "get" {
+            s.push_str(
+                "        - name: limit
+          in: query
+          required: false
+          schema:
+            type: integer
+            nullable: true
+            minimum: 1
+        - name: order
+          in: query
+          required: false
+          schema:
+            type: string
+            enum: [asc, desc]
+",
+            );
+        }
+        if method == "post" || method == "put" {
+            let _ = write!(
+                s,
+                "      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Model{i}'
+"
+            );
+        }
+        let _ = write!(
+            s,
+            "      responses:
+        '200':
+          description: The item.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Model{i}'
+"
+        );
+        s.push_str(errors);
     }
     s.push_str(
         "components:
@@ -603,6 +676,9 @@ pub fn synthetic_doc(n: usize) -> String {
       properties:
         message:
           type: string
+        code:
+          type: integer
+          nullable: true
 ",
     );
     for i in 0..n {
@@ -616,9 +692,10 @@ pub fn synthetic_doc(n: usize) -> String {
         id:
           type: string
           description: Identifier.
-          examples: [abc]
+          example: abc
         name:
-          type: [string, 'null']
+          type: string
+          nullable: true
           maxLength: 100
         count:
           type: integer
@@ -631,13 +708,18 @@ pub fn synthetic_doc(n: usize) -> String {
           type: string
           enum: [alpha, beta, gamma]
         version:
-          const: v1
+          type: string
+          enum: [v1]
         created_at:
           type: string
           format: date-time
         labels:
           type: array
           items:
+            type: string
+        attributes:
+          type: object
+          additionalProperties:
             type: string
         meta:
           type: object
@@ -649,10 +731,26 @@ pub fn synthetic_doc(n: usize) -> String {
 "
         );
         if i > 0 {
-            let _ = writeln!(s, "        parent:\n          $ref: '#/components/schemas/Model{}'", (i - 1) / 2);
+            let parent = (i - 1) / 2;
+            let _ = write!(
+                s,
+                "        parent:
+          $ref: '#/components/schemas/Model{parent}'
+        value:
+          oneOf:
+            - type: string
+            - type: number
+            - $ref: '#/components/schemas/Model{parent}'
+"
+            );
         }
     }
     s
+}
+
+/// The tags of `synthetic_doc(n)`: all are generated.
+fn synthetic_tags(n: usize) -> Vec<String> {
+    (0..n.div_ceil(OPS_PER_TAG)).map(|k| format!("Group{k}")).collect()
 }
 
 /// VmHWM and VmRSS of this process, in KiB.
@@ -671,9 +769,30 @@ fn memory_kib() -> (u64, u64) {
 
 /// Measures one size; prints `key=value` pairs on one line for the parent.
 fn scale_child(n: usize) -> ExitCode {
-    let text = synthetic_doc(n);
-    let file = "synthetic.yaml";
-    let tags = [TAG.to_owned()];
+    measure_child(synthetic_doc(n), "synthetic.yaml", synthetic_tags(n), &n.to_string())
+}
+
+/// Measures every tag of a real document, like one synthetic size (its time and peak RSS
+/// beside a peer's in the same run).
+fn doc_child(path: &Path) -> ExitCode {
+    let file = "document.yaml";
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            println!("error={}: {e}", path.display());
+            return ExitCode::SUCCESS;
+        }
+    };
+    let tags = load::parse(text.as_bytes(), file)
+        .ok()
+        .and_then(|v| v.as_object().map(select::document_tags))
+        .unwrap_or_default();
+    measure_child(text, file, tags, "document")
+}
+
+/// Runs every stage on `text` (first once, reporting as it goes, then again for medians);
+/// prints `key=value` pairs for the parent, which reads them with [`run_child`].
+fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCode {
     // Reset the peak to the current RSS (Linux ≥ 4.0), so the peak is that of generating.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (_, base) = memory_kib();
@@ -684,7 +803,7 @@ fn scale_child(n: usize) -> ExitCode {
         let mut t = [0.0; 5];
         let done = |k: usize, x: f64| {
             if report {
-                println!("first s{k}={x}");
+                println!("first s{k}={x} rss{k}={}", memory_kib().1);
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             }
         };
@@ -705,12 +824,22 @@ fn scale_child(n: usize) -> ExitCode {
         let t0 = Instant::now();
         let api = lower::lower(&doc, &tags, file).map_err(|e| e.to_string())?;
         t[3] = ms(t0.elapsed());
+        // As in `generator::generate`: the document is gone before emitting.
+        drop(doc);
         done(3, t[3]);
         let types = api.types.len();
         let t0 = Instant::now();
         let files = emit::emit(&api, file).map_err(|e| e.to_string())?;
         t[4] = ms(t0.elapsed());
         done(4, t[4]);
+        if report {
+            println!("first out_bytes={}", files.iter().map(|f| f.contents.len()).sum::<usize>());
+            if std::env::var_os("BENCH_FILES").is_some() {
+                for f in &files {
+                    eprintln!("{} {}", f.contents.len(), f.path);
+                }
+            }
+        }
         black_box(files);
         for (v, x) in samples.iter_mut().zip(t) {
             v.push(x);
@@ -751,19 +880,18 @@ fn scale_child(n: usize) -> ExitCode {
 
 type Measured = std::collections::BTreeMap<String, String>;
 
-/// Runs `bench --scale-child n`, killing it after `timeout`; the stages it finished by then
+/// Runs `bench ARGS` (`--scale-child n`), killing it after `timeout`; the stages it finished by then
 /// are kept, with `timeout` set.
-fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
+fn run_child(exe: &Path, args: &[&str], timeout: Duration) -> Measured {
     use std::io::BufRead;
     let mut m = Measured::new();
-    let mut child =
-        match Command::new(exe).args(["--scale-child", &n.to_string()]).stdout(std::process::Stdio::piped()).spawn() {
-            Ok(c) => c,
-            Err(e) => {
-                m.insert("error".into(), e.to_string());
-                return m;
-            }
-        };
+    let mut child = match Command::new(exe).args(args).stdout(std::process::Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            m.insert("error".into(), e.to_string());
+            return m;
+        }
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take();
     std::thread::spawn(move || {
@@ -780,7 +908,7 @@ fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
         if let Some(e) = line.strip_prefix("error=") {
             m.insert("error".into(), e.to_owned());
         } else if let Some(rest) = line.strip_prefix("first ") {
-            if let Some((k, v)) = rest.split_once('=') {
+            for (k, v) in rest.split_whitespace().filter_map(|kv| kv.split_once('=')) {
                 m.entry(k.to_owned()).or_insert_with(|| v.to_owned());
             }
         } else {
@@ -814,18 +942,18 @@ fn run_scale_child(exe: &Path, n: usize, timeout: Duration) -> Measured {
     m
 }
 
-fn scaling_table(sizes: &[usize], timeout: Duration) {
+fn scaling_table(sizes: &[usize], timeout: Duration) -> Vec<(usize, Measured)> {
     println!("## 4. Scaling: synthetic documents, n schemas + n operations, all lowered (one process per size)\n");
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => {
             println!("error: cannot find the bench binary: {e}\n");
-            return;
+            return Vec::new();
         }
     };
     let mut results: Vec<(usize, Measured)> = Vec::new();
     for &n in sizes {
-        results.push((n, run_scale_child(&exe, n, timeout)));
+        results.push((n, run_child(&exe, &["--scale-child", &n.to_string()], timeout)));
     }
     let num = |m: &Measured, k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
     let mut t = Table::new(&[
@@ -884,13 +1012,289 @@ fn scaling_table(sizes: &[usize], timeout: Duration) {
             row.push(if k.is_nan() { "—".into() } else { format!("{k:.2}") });
         }
         let k = (num(b, "total") / num(a, "total")).ln() / f.ln();
-        row.push(if k.is_nan() { String::new() } else { format!("×{:.2}/doubling", 2f64.powf(k)) });
+        // Per-schema cost per doubling of the document: 1.00 is linear (target ≤ 1.05).
+        row.push(if k.is_nan() {
+            String::new()
+        } else {
+            format!("×{:.2} µs/schema per doubling", 2f64.powf(k - 1.0))
+        });
         let mk = ((num(b, "peak_kib") - num(b, "base_kib")) / (num(a, "peak_kib") - num(a, "base_kib"))).ln() / f.ln();
         row.push(if mk.is_nan() { String::new() } else { format!("k={mk:.2} (growth)") });
         t.row(row);
     }
     t.print();
-    println!("Peak RSS: VmHWM after one generation, reset (clear_refs) once the YAML text was built; growth = peak − RSS before.\n");
+    println!("Peak RSS: VmHWM after one generation, reset (clear_refs) once the YAML text was built; growth = peak − RSS before.");
+    println!("Slope targets: per-schema cost ≤ ×1.05 per doubling of the document (`µs/schema per doubling`).");
+    if let Some((_, m)) = results.iter().find(|(n, _)| *n == 10_000) {
+        let (total, peak) = (num(m, "total"), num(m, "peak_kib") / 1024.0);
+        let verdict = |ok: bool| if ok { "met" } else { "not met" };
+        println!(
+            "10,000 schemas: {} (target ≤ 5 s: {}), peak RSS {peak:.0} MiB (target ≤ 400 MiB: {})",
+            fmt_ms(total),
+            verdict(total <= 5000.0),
+            verdict(peak <= 400.0)
+        );
+    }
+    println!();
+    results
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 6: peers in the same run (`--peers`): progenitor on the synthetic documents, and the
+// openapi-to-rust CLI on the whole 2026 document.
+
+/// The peers package: not a workspace member, so CI never builds progenitor.
+const PEERS_MANIFEST: &str = "xtask/peers/Cargo.toml";
+
+/// Builds `xtask/peers` (release, in `target/peers`); the path of its binary.
+fn build_peers(root: &Path) -> Result<PathBuf, String> {
+    let target = root.join("target/peers");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(root.join(PEERS_MANIFEST))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("building {PEERS_MANIFEST} failed ({status})"));
+    }
+    Ok(target.join("release/peers"))
+}
+
+fn peers_table(root: &Path, ours: &[(usize, Measured)], timeout: Duration) {
+    println!("## 6. Peers: progenitor on the same synthetic documents (3.0), one process each, this run\n");
+    let num = |m: &Measured, k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    match build_peers(root) {
+        Err(e) => println!("error: {e}\n"),
+        Ok(exe) => {
+            let mut t = Table::new(&[
+                "n",
+                "ours (all stages)",
+                "progenitor",
+                "ours / progenitor (target at 1,000 ≤ 0.5×)",
+                "our peak RSS",
+                "progenitor peak RSS",
+                "our output",
+                "progenitor output",
+            ]);
+            for (n, m) in ours {
+                let path = std::env::temp_dir().join(format!("bench-synthetic-{n}.yaml"));
+                let p = match std::fs::write(&path, synthetic_doc(*n)) {
+                    Ok(()) => run_child(&exe, &["progenitor", &path.to_string_lossy(), "5"], timeout),
+                    Err(e) => Measured::from([("error".to_owned(), e.to_string())]),
+                };
+                let _ = std::fs::remove_file(&path);
+                let (o, g) = (num(m, "total"), num(&p, "ms"));
+                let mut row = vec![n.to_string(), fmt_ms(o)];
+                match (p.get("error"), p.get("timeout")) {
+                    (Some(e), _) => row.push(format!("error: {e}")),
+                    (_, Some(limit)) => row.push(format!("> {limit} s")),
+                    _ => row.push(fmt_ms(g)),
+                }
+                row.push(if g.is_nan() || o.is_nan() { "—".into() } else { format!("{:.2}×", o / g) });
+                row.push(fmt_bytes(num(m, "peak_kib") as u64 * 1024));
+                row.push(fmt_bytes(num(&p, "peak_kib") as u64 * 1024));
+                row.push(m.get("out_bytes").map(|b| fmt_bytes(b.parse().unwrap_or(0))).unwrap_or_default());
+                row.push(p.get("out_bytes").map(|b| fmt_bytes(b.parse().unwrap_or(0))).unwrap_or_default());
+                t.row(row);
+            }
+            t.print();
+            println!(
+                "Both from the YAML bytes in memory to formatted Rust: progenitor parses into openapiv3, generates tokens \
+                 and lays them out with prettyplease (one file); ours also writes the docs, tests and runtime. Medians; \
+                 ours from the scaling runs above.\n"
+            );
+        }
+    }
+}
+
+/// The openapi-to-rust CLI (`cargo install openapi-to-rust --version 0.23.0`) on the whole
+/// document, beside ours on every tag of it, each in its own process.
+fn openapi_to_rust_table(doc: &Path, timeout: Duration) {
+    println!("## 7. Peers: openapi-to-rust 0.23 on the whole {DOC_2026}, this run\n");
+    let exe = std::env::var_os("OPENAPI_TO_RUST").map(PathBuf::from).unwrap_or_else(|| "openapi-to-rust".into());
+    let installed = Command::new(&exe).arg("--version").output().ok().filter(|o| o.status.success());
+    let Some(version) = installed else {
+        println!("openapi-to-rust: not installed (`cargo install openapi-to-rust --version 0.23.0`)\n");
+        return;
+    };
+    let version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+    let Ok(bench) = std::env::current_exe() else { return };
+    let ours = run_child(&bench, &["--doc-child", &doc.to_string_lossy()], timeout);
+    let out = std::env::temp_dir().join("bench-openapi-to-rust");
+    let mut times = Vec::new();
+    let mut peak = 0;
+    let mut error = None;
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(&out);
+        match timed_child(
+            Command::new(&exe).args(
+                O2R_ARGS
+                    .iter()
+                    .map(|a| a.replace("{spec}", &doc.to_string_lossy()).replace("{out}", &out.to_string_lossy())),
+            ),
+        ) {
+            Ok((t, kib)) => {
+                times.push(t);
+                peak = peak.max(kib);
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let num = |m: &Measured, k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let (o, p) = (num(&ours, "total"), median(&times));
+    let (om, pm) = (num(&ours, "peak_kib"), peak as f64);
+    let mut t = Table::new(&["generator", "time (median)", "peak RSS", "note"]);
+    t.row(vec![
+        format!("openapi-to-rust ({version})"),
+        fmt_ms(p),
+        fmt_bytes(peak * 1024),
+        error.unwrap_or_else(|| format!("{} runs, whole process", times.len())),
+    ]);
+    t.row(vec![
+        "ours, every tag".into(),
+        fmt_ms(o),
+        fmt_bytes(om as u64 * 1024),
+        ours.get("error").cloned().unwrap_or_else(|| "all stages, in-process timing".into()),
+    ]);
+    t.row(vec![
+        "ours / openapi-to-rust (target ≤ 0.25×)".into(),
+        format!("{:.2}×", o / p),
+        format!("{:.2}×", om / pm),
+        String::new(),
+    ]);
+    t.print();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 8 (`--build-times`): what users compile.
+
+/// Writes the crate of `tags` of `doc` (every tag when empty) into `dir`, with the workspace's
+/// lockfile, so the build resolves to the dependencies already downloaded and built.
+fn write_crate(root: &Path, doc: &Path, tags: &[String], dir: &Path) -> Result<(), String> {
+    let config = generator::Config {
+        spec: doc.to_path_buf(),
+        spec_display: DOC_2026.into(),
+        tags: tags.to_vec(),
+        secrets: generator::secrets::openrouter_defaults(),
+    };
+    let files = generator::generate(&config).map_err(|e| first_line(&e.to_string()))?;
+    let _ = std::fs::remove_dir_all(dir);
+    for f in files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&path, f.contents).map_err(|e| e.to_string())?;
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// `cargo build` of the crate in `dir` with `args`, in `target`; its wall time in ms.
+fn cargo_build(dir: &Path, target: &Path, args: &[&str]) -> Result<f64, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let t0 = Instant::now();
+    let out = Command::new(cargo)
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target)
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("cargo build {}: {}", args.join(" "), first_line(&String::from_utf8_lossy(&out.stderr))));
+    }
+    Ok(t0.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Removes the crate's own artifacts from `target`, keeping its dependencies'.
+fn clean_crate(dir: &Path, target: &Path) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["clean", "--quiet", "-p", "openrouter", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    status.success().then_some(()).ok_or_else(|| format!("cargo clean -p openrouter: {status}"))
+}
+
+fn build_times_table(root: &Path, doc: &Path) {
+    println!("## 8. Users' build of the {DOC_2026} crates (debug, crate cold, dependencies prebuilt), this run\n");
+    match build_times(root, doc) {
+        Ok(t) => t.print(),
+        Err(e) => println!("error: {e}\n"),
+    }
+}
+
+fn build_times(root: &Path, doc: &Path) -> Result<Table, String> {
+    let base = std::env::temp_dir().join("bench-build");
+    let (whole, oauth) = (base.join("whole"), base.join("oauth"));
+    let (whole_target, oauth_target) = (base.join("target-whole"), base.join("target-oauth"));
+    write_crate(root, doc, &[], &whole)?;
+    write_crate(root, doc, &[TAG.to_owned()], &oauth)?;
+    let only_oauth: &[&str] = &["--no-default-features", "--features", "oauth"];
+    // Warm-up: every dependency of each configuration is built before any timing.
+    cargo_build(&whole, &whole_target, &["--all-features"])?;
+    cargo_build(&whole, &whole_target, only_oauth)?;
+    cargo_build(&oauth, &oauth_target, &[])?;
+    let timed = |dir: &Path, target: &Path, args: &[&str]| -> Result<f64, String> {
+        clean_crate(dir, target)?;
+        cargo_build(dir, target, args)
+    };
+    let oauth_crate = timed(&oauth, &oauth_target, &[])?;
+    let whole_oauth = timed(&whole, &whole_target, only_oauth)?;
+    let whole_all = timed(&whole, &whole_target, &["--all-features"])?;
+    let mut t = Table::new(&["build", "time", "× OAuth-only crate"]);
+    t.row(vec!["OAuth-only crate (`--tag OAuth`), default features".into(), fmt_ms(oauth_crate), "1.00×".into()]);
+    t.row(vec![
+        "whole-API crate, only `oauth` (target ≤ 1.3×)".into(),
+        fmt_ms(whole_oauth),
+        format!("{:.2}×", whole_oauth / oauth_crate),
+    ]);
+    t.row(vec![
+        "whole-API crate, `--all-features`".into(),
+        fmt_ms(whole_all),
+        format!("{:.2}×", whole_all / oauth_crate),
+    ]);
+    Ok(t)
+}
+
+/// How the openapi-to-rust CLI is run (`{spec}`, `{out}` replaced).
+const O2R_ARGS: &[&str] = &["generate", "{spec}", "--output-dir", "{out}", "--quiet"];
+
+/// Runs `cmd` to its end: (wall time in ms, peak RSS in KiB from `wait4`).
+fn timed_child(cmd: &mut Command) -> Result<(f64, u64), String> {
+    let t0 = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data; wait4 fills it for the child we spawned and have not waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let ms = t0.elapsed().as_secs_f64() * 1e3;
+    if r != pid {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        return Err(format!("failed: {}", first_line(&err)));
+    }
+    Ok((ms, usage.ru_maxrss as u64))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,12 +1630,12 @@ mod tests {
     /// The scaling numbers mean something only if every synthetic schema is lowered.
     #[test]
     fn synthetic_documents_lower_every_schema() {
-        let n = 5;
+        let n = 9;
         let value = load::parse(synthetic_doc(n).as_bytes(), "synthetic.yaml").unwrap();
         let value = normalize::normalize(value, "synthetic.yaml").unwrap();
         let doc = normalize::to_openapi(value, "synthetic.yaml").unwrap();
-        let api = lower::lower(&doc, &[TAG.to_owned()], "synthetic.yaml").unwrap();
-        assert_eq!(api.tags[0].operations.len(), n);
+        let api = lower::lower(&doc, &synthetic_tags(n), "synthetic.yaml").unwrap();
+        assert_eq!(api.tags.iter().map(|t| t.operations.len()).sum::<usize>(), n);
         for i in 0..n {
             assert!(api.types.values().any(|t| t.rust_name == format!("Model{i}")), "Model{i} not lowered");
         }

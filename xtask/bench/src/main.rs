@@ -42,6 +42,17 @@ struct Cli {
     /// Internal: measure one synthetic size and print one line (run per size by `bench`).
     #[arg(long, hide = true)]
     scale_child: Option<usize>,
+    /// Internal: measure every tag of one document and print one line.
+    #[arg(long, hide = true, value_name = "FILE")]
+    doc_child: Option<PathBuf>,
+    /// Also time progenitor (built from xtask/peers, not a workspace member) on the synthetic
+    /// documents, and the openapi-to-rust CLI (on PATH, or $OPENAPI_TO_RUST) on the 2026 document.
+    #[arg(long)]
+    peers: bool,
+    /// Also time `cargo build` of the whole-API crate with only `oauth`, of the OAuth-only crate
+    /// and with every feature (cold target folders, dependencies prebuilt; several minutes).
+    #[arg(long)]
+    build_times: bool,
 }
 
 fn main() -> ExitCode {
@@ -63,14 +74,30 @@ fn main() -> ExitCode {
         no_download,
         download_mb,
         scale_child,
+        doc_child,
+        peers,
+        build_times,
     } = cli;
     // The workspace root: `xtask/bench/..`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default();
+    let child = scale_child.is_some() || doc_child.is_some();
     let code = bench::run(
         &root,
-        bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child },
+        bench::Options {
+            rounds,
+            requests,
+            sizes,
+            upstream,
+            scale_timeout,
+            no_client,
+            no_scale,
+            scale_child,
+            doc_child,
+            peers,
+            build_times,
+        },
     );
-    if !no_download && scale_child.is_none() && code == ExitCode::SUCCESS {
+    if !no_download && !child && code == ExitCode::SUCCESS {
         // Rounds of 100 MiB each: a few are enough for a stable median.
         downloads::download_table(&root, download_mb, rounds.clamp(1, 5));
     }
