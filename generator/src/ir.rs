@@ -138,6 +138,27 @@ pub struct Operation {
     pub success: Response,
     /// Error responses, in status order.
     pub errors: Vec<ErrorResponse>,
+    /// The success response's event-stream form, when it offers one: a second method.
+    pub stream: Option<EventStream>,
+}
+
+/// A success response offered as `text/event-stream` (server-sent events) beside, or instead
+/// of, the JSON one: the operation gets a second method returning a typed stream.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventStream {
+    /// The streaming method's name (`<operation>_stream`), unique on its sub-client.
+    pub rust_name: String,
+    /// The type of each event's `data` (the `data` property of the event schema, which
+    /// describes the whole SSE event; the schema itself when it has no `data`).
+    pub event: TypeRef,
+    /// The `data` that ends the stream (`x-speakeasy-sse-sentinel`, e.g. `[DONE]`).
+    pub sentinel: Option<String>,
+    /// The request body's boolean property that asks for the stream
+    /// (`x-speakeasy-stream-request-field`, or a boolean `stream` property); the streaming
+    /// method sets it to `true`.
+    pub request_field: Option<String>,
+    /// The media type's `example`, then the values of its `examples`, in spec order.
+    pub examples: Vec<serde_json::Value>,
 }
 
 /// The methods a path item can hold.
@@ -520,7 +541,8 @@ impl Operation {
         let params = self.params.iter().map(|p| &p.ty);
         let body = self.body.iter().map(|b| &b.ty);
         let responses = std::iter::once(&self.success).chain(self.errors.iter().map(|e| &e.response));
-        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).collect()
+        let events = self.stream.iter().map(|s| &s.event);
+        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).chain(events).collect()
     }
 }
 
@@ -624,6 +646,7 @@ impl Operation {
             body,
             success,
             errors,
+            stream,
         } = self;
         Operation {
             id,
@@ -678,6 +701,10 @@ impl Operation {
                     ErrorResponse { variant, response: response.without_docs() }
                 })
                 .collect(),
+            stream: stream.map(|s| {
+                let EventStream { rust_name, event, sentinel, request_field, examples: _ } = s;
+                EventStream { rust_name, event, sentinel, request_field, examples: Vec::new() }
+            }),
         }
     }
 }

@@ -11,6 +11,8 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod stream;
+
 /// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
 /// by [`crate::select`], which runs first).
 pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
@@ -72,6 +74,9 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                     continue;
                 }
                 methods.unique(&o.rust_name, Case::Snake);
+                if let Some(s) = &mut o.stream {
+                    s.rust_name = methods.unique(&format!("{}_stream", o.rust_name), Case::Snake);
+                }
                 operations.push(o);
             }
         }
@@ -225,6 +230,7 @@ impl<'a> Lowerer<'a> {
         let params = self.params(path, op, shared, &prefix, at);
         let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
         let (success, errors) = self.responses(&op.responses, &prefix, at);
+        let stream = self.event_stream(op, &prefix, at);
         let needs_auth = match &op.security {
             Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
             None => {
@@ -247,6 +253,7 @@ impl<'a> Lowerer<'a> {
             body,
             success,
             errors,
+            stream,
         })
     }
 

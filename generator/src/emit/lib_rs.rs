@@ -17,6 +17,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         None => quote!(None),
         Some(r) => retry_policy(r),
     };
+    let streams = super::templates::streams(api)
+        .then(|| quote!(pub use request::stream::{ErrorEvent, EventStream, StreamError, StreamItem};));
     quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -38,6 +40,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, BoxError, Error};
         pub use nullable::Nullable;
         pub use request::{decode, Request};
+        #streams
         pub use retry::{RetryEvent, RetryPolicy, RetryReason};
         pub use secret::Secret;
 

@@ -10,6 +10,7 @@ mod features;
 mod lib_rs;
 mod models;
 mod pages;
+mod stream;
 mod tag;
 mod templates;
 mod tokens;
@@ -62,8 +63,8 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     }
     // What `--check` and `--changelog` compare a new spec against.
     add(crate::diff::surface::SURFACE_FILE, crate::diff::surface::Surface::of(api).to_text());
-    for (path, body) in templates::RUNTIME {
-        add(path, (*body).to_owned());
+    for (path, body) in templates::runtime(api) {
+        add(path, body);
     }
     for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
         add(&path, body.to_owned());

@@ -17,6 +17,27 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/secret.rs", include_str!("../../../templates/runtime/secret.rs")),
 ];
 
+/// The event-stream runtime, a child of `request` (it opens streams as `request` sends calls),
+/// included only when an operation streams.
+const STREAM: &str = include_str!("../../../templates/runtime/stream.rs");
+
+/// Whether any operation of `api` has a streaming method.
+pub fn streams(api: &Api) -> bool {
+    api.tags.iter().flat_map(|t| &t.operations).any(|o| o.stream.is_some())
+}
+
+/// The runtime files of `api`'s crate: (path, source).
+pub fn runtime(api: &Api) -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&str, String)> = RUNTIME.iter().map(|(p, s)| (*p, (*s).to_owned())).collect();
+    if streams(api) {
+        if let Some((_, request)) = files.iter_mut().find(|(p, _)| *p == "src/request.rs") {
+            request.push_str("\n// Server-sent events: the API has streaming operations.\npub(crate) mod stream;\n");
+        }
+        files.push(("src/request/stream.rs", STREAM.to_owned()));
+    }
+    files
+}
+
 const DOC_TEMPLATES: &[(&str, &str)] = &[
     ("tag.md", include_str!("../../../templates/docs/tag.md.jinja")),
     ("model.md", include_str!("../../../templates/docs/model.md.jinja")),
@@ -39,7 +60,11 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     let mut deps: Vec<(&str, &str)> = vec![
         ("fastrand", "\"2\""),
         ("httpdate", "\"1\""),
-        ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
+        match streams(api) {
+            // `stream`: the response body as a stream of bytes.
+            true => ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }"),
+            false => ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
+        },
         ("rustls", "{ version = \"0.23\", default-features = false }"),
         ("secrecy", "\"0.10\""),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
@@ -56,6 +81,10 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     }
     if uses(api, |p| p == Primitive::Url) {
         deps.push(("url", "{ version = \"2\", features = [\"serde\"] }"));
+    }
+    if streams(api) {
+        deps.push(("eventsource-stream", "\"0.2\""));
+        deps.push(("futures-core", "{ version = \"0.3\", default-features = false }"));
     }
     deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dependencies.iter().copied()));
     sorted(deps)
