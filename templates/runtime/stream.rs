@@ -266,7 +266,11 @@ impl<'c, T, F, E> EventStream<'c, T, F, E> {
     /// a JSON answer). `sentinel` is the `data` that ends the stream;
     /// `request_field` the body's boolean property that asks for a stream,
     /// set to `true` here.
-    pub fn new(request: Request<'c, F, E>, sentinel: Option<&'static str>, request_field: Option<&'static str>) -> Self {
+    pub fn new(
+        request: Request<'c, F, E>,
+        sentinel: Option<&'static str>,
+        request_field: Option<&'static str>,
+    ) -> Self {
         let sensitive = request.sensitive_response;
         Self {
             state: State::Unsent(Box::new(request)),
@@ -366,7 +370,10 @@ where
                 // Decoded again, for the path of the value that does not fit.
                 let mut de = serde_json::Deserializer::from_str(data);
                 let source: BoxError = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                    Err(e) if self.sensitive => format!("{}: the value does not match (details withheld: it carries a credential)", e.path()).into(),
+                    Err(e) if self.sensitive => {
+                        format!("{}: the value does not match (details withheld: it carries a credential)", e.path())
+                            .into()
+                    }
                     Err(e) => Box::new(e),
                     Ok(_) => "the data does not match".into(),
                 };
@@ -394,7 +401,9 @@ where
         loop {
             match &mut this.state {
                 State::Unsent(_) => {
-                    let State::Unsent(request) = std::mem::replace(&mut this.state, State::Done) else { unreachable!() };
+                    let State::Unsent(request) = std::mem::replace(&mut this.state, State::Done) else {
+                        unreachable!()
+                    };
                     this.state = State::Opening(this.open(*request));
                 }
                 State::Opening(opening) => {
@@ -504,10 +513,13 @@ impl<F> Prepared<F> {
                     .filter(|_| policy.retries_connection_errors()),
                     None,
                 ),
-                Outcome::Timeout => ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None),
+                Outcome::Timeout => {
+                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
+                }
                 Outcome::TooLarge { .. } => (None, None),
             };
-            let Some((reason, delay)) = reason.and_then(|r| Some((r, policy.next_delay(attempts, start.elapsed(), headers)?)))
+            let Some((reason, delay)) =
+                reason.and_then(|r| Some((r, policy.next_delay(attempts, start.elapsed(), headers)?)))
             else {
                 return self.finish(outcome).map(Opened::Complete);
             };

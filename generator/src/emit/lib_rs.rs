@@ -17,8 +17,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         None => quote!(None),
         Some(r) => retry_policy(r),
     };
-    let streams = super::templates::streams(api)
-        .then(|| quote!(pub use request::stream::{ErrorEvent, EventStream, StreamError, StreamItem};));
+    let streams = super::templates::streams(api).then(|| {
+        quote!(
+            pub use request::stream::{ErrorEvent, EventStream, StreamError, StreamItem};
+        )
+    });
     quote! {
         #crate_docs
         #![deny(missing_docs)]

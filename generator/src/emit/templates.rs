@@ -62,7 +62,9 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
         ("httpdate", "\"1\""),
         match streams(api) {
             // `stream`: the response body as a stream of bytes.
-            true => ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }"),
+            true => {
+                ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }")
+            }
             false => ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"),
         },
         ("rustls", "{ version = \"0.23\", default-features = false }"),

@@ -37,7 +37,9 @@ impl<'a> Lowerer<'a> {
         // `data:` lines carry, decoded as JSON.
         let data = self.properties(resolved).get("data").copied();
         let event = match data {
-            Some(d) => self.schema_type_boxed(d, &format!("{prefix}StreamEvent"), &format!("{at}/schema/properties/data")).0,
+            Some(d) => {
+                self.schema_type_boxed(d, &format!("{prefix}StreamEvent"), &format!("{at}/schema/properties/data")).0
+            }
             None => self.schema_type(schema, &format!("{prefix}StreamEvent"), &format!("{at}/schema")).0,
         };
         let sentinel = media.extensions.get("x-speakeasy-sse-sentinel").and_then(Value::as_str).map(str::to_owned);
@@ -65,7 +67,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let (_, media) = body.content.iter().find(|(k, _)| k.split(';').next().is_some_and(|e| e.trim() == "application/json"))?;
+        let (_, media) =
+            body.content.iter().find(|(k, _)| k.split(';').next().is_some_and(|e| e.trim() == "application/json"))?;
         let schema = self.follow_quiet(media.schema.as_ref()?)?;
         let stream = self.properties(schema).get("stream").copied()?;
         let is_bool = match stream {
