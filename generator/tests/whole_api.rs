@@ -108,6 +108,34 @@ fn whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests() {
     whole_api_crate(REV_2026, "whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests");
 }
 
+/// Chat, Responses and Images offer a real event stream and get a streaming method (the
+/// crate built above compiles it); the placeholder streams of Embeddings and Rerank do not.
+#[test]
+fn whole_api_2026_08_22_streams_chat_responses_and_images_only() {
+    let test = "whole_api_2026_08_22_streams_chat_responses_and_images_only";
+    let Some(path) = upstream(REV_2026, test) else { return };
+    let files = generate_all_tags(REV_2026, &path).unwrap_or_else(|e| panic!("{e}"));
+    let methods = |tag: &str| -> Vec<String> {
+        let source = &files.iter().find(|f| f.path == format!("src/api/{tag}.rs")).unwrap().contents;
+        source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub fn ")?.split('(').next())
+            .filter(|m| m.ends_with("_stream"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(methods("chat"), ["send_stream"]);
+    assert_eq!(methods("responses"), ["send_stream"]);
+    assert_eq!(methods("images"), ["generate_stream"]);
+    assert!(methods("embeddings").is_empty() && methods("rerank").is_empty());
+    let streaming: Vec<&str> = files
+        .iter()
+        .filter(|f| f.path.starts_with("src/api/") && f.contents.contains("crate::EventStream::new("))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(streaming, ["src/api/chat.rs", "src/api/images.rs", "src/api/responses.rs"]);
+}
+
 /// The 2026-08-22 tags whose schemas need no `allOf` beyond what lowering handled before the
 /// whole-API work: parameters of every kind the document uses (enums in query, path and
 /// header, integers, nullable numbers, a boolean carried as text), 16 error statuses, a tag
