@@ -34,6 +34,11 @@ fn streaming_methods_exist_where_a_real_event_stream_is_offered() {
     // The runtime comes only with a streaming operation.
     assert!(files.iter().any(|f| f.path == "src/request/stream.rs"));
     assert!(file(&files, "Cargo.toml").contains("eventsource-stream"));
+    // The chat collector comes with the chat stream's chunk type, with its example and docs.
+    assert!(files.iter().any(|f| f.path == "src/api/chat/collect.rs"));
+    assert!(files.iter().any(|f| f.path == "examples/chat_stream_tokens.rs"));
+    let page = file(&files, "docs/sdks/chat/README.md");
+    assert!(page.contains("### Streaming: `send_stream`") && page.contains("## Streaming a chat"));
 }
 
 #[test]
@@ -60,6 +65,8 @@ fn the_streaming_crate_is_lint_clean_documented_and_streams_from_a_local_server(
         "any_split_of_the_stream_decodes_the_same",
         "dropping_the_stream_closes_the_connection",
         "silence_past_the_idle_timeout_fails_but_comments_keep_the_stream_alive",
+        // The chat collector (the `Chat` tag's extra).
+        "a_recorded_shape_stream_collects_into_the_final_message",
     ] {
         assert!(stdout.contains(&format!("{name} ... ok")), "{name} did not run\n{stdout}");
     }

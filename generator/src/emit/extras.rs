@@ -25,8 +25,11 @@ pub struct ExtraModule {
     pub source: &'static str,
     /// The cargo feature gating it.
     pub feature: Option<&'static str>,
-    /// Operation methods of the tag it calls: without them it is left out.
+    /// Operation methods of the tag it calls (streaming ones included): without them it is
+    /// left out.
     pub needs: &'static [&'static str],
+    /// Models it names: without them it is left out.
+    pub needs_types: &'static [&'static str],
     /// Crate dependencies it needs: (name, Cargo.toml value).
     pub dependencies: &'static [(&'static str, &'static str)],
     /// Dev-dependencies of its tests.
@@ -80,6 +83,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             // Its docs and example call both by name (the 2026 names; a revision without
             // operation ids names them otherwise).
             needs: &["exchange_auth_code_for_api_key", "create_auth_code"],
+            needs_types: &[],
             dependencies: &[
                 ("base64", "\"0.22\""),
                 ("getrandom", "\"0.3\""),
@@ -92,6 +96,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             source: include_str!("../../../templates/runtime/oauth/login.rs"),
             feature: Some("login"),
             needs: &["exchange_auth_code_for_api_key"],
+            needs_types: &[],
             dependencies: &[
                 ("http-body-util", "{ version = \"0.1\", optional = true }"),
                 (
@@ -121,6 +126,33 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
         path: "templates/docs/oauth_login.md.jinja",
         example: "login",
         module: "login",
+    }],
+},
+TagExtras {
+    tag: "Chat",
+    modules: &[ExtraModule {
+        name: "collect",
+        source: include_str!("../../../templates/runtime/chat/collect.rs"),
+        feature: None,
+        needs: &["send_stream"],
+        // Read by wire names, except the usage it decodes.
+        needs_types: &["ChatStreamChunk", "ChatUsage"],
+        dependencies: &[],
+        dev_dependencies: &[],
+    }],
+    features: &[],
+    examples: &[ExtraExample {
+        name: "chat_stream_tokens",
+        source: include_str!("../../../templates/examples/chat_stream_tokens.rs"),
+        module: "collect",
+    }],
+    sections: &[DocsSection {
+        title: "Streaming a chat",
+        summary: "tokens as they arrive, and the final message collected from the chunks",
+        template: include_str!("../../../templates/docs/chat_stream.md.jinja"),
+        path: "templates/docs/chat_stream.md.jinja",
+        example: "chat_stream_tokens",
+        module: "collect",
     }],
 }];
 
@@ -173,8 +205,15 @@ pub fn active(api: &Api) -> Vec<Active<'_>> {
     let mut out = Vec::new();
     for tag in &api.tags {
         for extras in EXTRAS.iter().filter(|e| e.tag == tag.name) {
-            let has_op = |n: &&str| tag.operations.iter().any(|o| o.rust_name == *n);
-            let modules = extras.modules.iter().filter(|m| m.needs.iter().all(has_op)).collect();
+            let has_op = |n: &&str| {
+                tag.operations.iter().any(|o| o.rust_name == *n || o.stream.as_ref().is_some_and(|s| s.rust_name == *n))
+            };
+            let has_type = |t: &&str| api.types.contains_key(*t);
+            let modules = extras
+                .modules
+                .iter()
+                .filter(|m| m.needs.iter().all(has_op) && m.needs_types.iter().all(has_type))
+                .collect();
             out.push(Active { tag, extras, modules });
         }
     }

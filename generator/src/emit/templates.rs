@@ -141,15 +141,17 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
             context! { name => f.name, doc => f.doc, enables => enables }
         })
         .collect();
+    // An extra's example needs its module's feature, or else its tag's.
     let mut gated_examples: Vec<_> = active
         .iter()
-        .flat_map(|a| a.examples())
-        .filter_map(|(e, feature)| Some(context! { name => e.name, feature => feature? }))
+        .flat_map(|a| a.examples().map(move |(e, f)| (e, f, a)))
+        .map(|(e, f, a)| context! { name => e.name, feature => f.unwrap_or(tag_features.of_tag(&a.tag.module)) })
         .collect();
     // Each operation's example program needs its tag's feature.
     for t in &api.tags {
-        for op in &t.operations {
-            let path = super::usage::example_path(t, op);
+        let streams = t.operations.iter().filter_map(|op| op.stream.as_ref());
+        let stream_paths = streams.map(|s| super::usage::stream_example_path(t, s));
+        for path in t.operations.iter().map(|op| super::usage::example_path(t, op)).chain(stream_paths) {
             if examples.iter().any(|(p, _)| *p == path) {
                 let name = path.trim_start_matches("examples/").trim_end_matches(".rs").to_owned();
                 gated_examples.push(context! { name => name, feature => tag_features.of_tag(&t.module) });
@@ -209,7 +211,11 @@ fn quick_start(examples: &[(String, String)]) -> Option<String> {
 pub fn usage_examples(api: &Api) -> Vec<(String, String)> {
     api.tags
         .iter()
-        .flat_map(|t| t.operations.iter().filter_map(move |op| super::usage::operation_example(api, t, op)))
+        .flat_map(|t| {
+            t.operations.iter().flat_map(move |op| {
+                super::usage::operation_example(api, t, op).into_iter().chain(super::usage::stream_example(api, t, op))
+            })
+        })
         .collect()
 }
 
