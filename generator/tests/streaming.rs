@@ -52,7 +52,9 @@ fn the_streaming_crate_is_lint_clean_documented_and_streams_from_a_local_server(
     );
     let behaviour = include_str!("fixtures/streaming_behaviour.rs");
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("streaming");
-    common::sync_crate(&dir, &files, &[("tests/streaming.rs", behaviour)]);
+    // The bench's streaming program is an example of this crate: clippy checks it here.
+    let bench = include_str!("../../xtask/bench/stream_bench.rs");
+    common::sync_crate(&dir, &files, &[("tests/streaming.rs", behaviour), ("examples/stream_bench.rs", bench)]);
     let run = |what: &str, args: &[&str], envs: &[(&str, &str)]| {
         let (ok, stdout, stderr) = common::cargo_in(&dir, args, envs);
         assert!(ok, "{what} failed\n{stderr}\n{stdout}");

@@ -3,6 +3,7 @@
 //! hand-written reqwest. Prints a table; asserts nothing.
 
 mod bench;
+mod stream;
 
 use clap::Parser;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,15 @@ struct Cli {
     /// Skip the scaling part.
     #[arg(long)]
     no_scale: bool,
+    /// Chat chunks per stream in the streaming part.
+    #[arg(long, default_value_t = 10_000)]
+    stream_chunks: usize,
+    /// Rounds of the streaming part (each decodes one stream per loop).
+    #[arg(long, default_value_t = 15)]
+    stream_rounds: usize,
+    /// Skip the streaming part (it builds a generated streaming crate first).
+    #[arg(long)]
+    no_stream: bool,
     /// Internal: measure one synthetic size and print one line (run per size by `bench`).
     #[arg(long, hide = true)]
     scale_child: Option<usize>,
@@ -45,11 +55,28 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let Cli { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child } = cli;
+    let Cli {
+        rounds,
+        requests,
+        sizes,
+        upstream,
+        scale_timeout,
+        no_client,
+        no_scale,
+        stream_chunks,
+        stream_rounds,
+        no_stream,
+        scale_child,
+    } = cli;
     // The workspace root: `xtask/bench/..`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default();
-    bench::run(
+    let code = bench::run(
         &root,
         bench::Options { rounds, requests, sizes, upstream, scale_timeout, no_client, no_scale, scale_child },
-    )
+    );
+    // Not in a scale child, and only in release, like the rest.
+    if scale_child.is_none() && !no_stream && !cfg!(debug_assertions) {
+        stream::stream_table(&root, stream_chunks, stream_rounds);
+    }
+    code
 }
