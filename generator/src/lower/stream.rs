@@ -85,3 +85,62 @@ impl<'a> Lowerer<'a> {
 fn is_event_stream(content_type: &str) -> bool {
     content_type.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case(EVENT_STREAM))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Primitive, TypeRef};
+    use serde_json::{json, Value};
+
+    /// An operation answering 200 with JSON and `events` as its event stream, with `body`.
+    fn api(events: Value, body: Value, extension: Option<&str>) -> crate::ir::Api {
+        let mut op = json!({
+            "tags": ["T"], "operationId": "send",
+            "requestBody": {"content": {"application/json": {"schema": body}}},
+            "responses": {"200": {"description": "ok", "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/event-stream": events,
+            }}},
+        });
+        if let Some(field) = extension {
+            op["x-speakeasy-stream-request-field"] = json!(field);
+        }
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": op}}});
+        crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap()
+    }
+
+    #[test]
+    fn the_data_property_is_the_event_and_the_marker_and_field_are_kept() {
+        let events = json!({
+            "schema": {"type": "object", "properties": {"data": {"type": "object", "properties": {"a": {"type": "string"}}}}},
+            "x-speakeasy-sse-sentinel": "[DONE]",
+        });
+        let api = api(events, json!({"type": "object", "properties": {"go": {"type": "boolean"}}}), Some("go"));
+        let s = api.tags[0].operations[0].stream.as_ref().unwrap();
+        assert_eq!(
+            (s.rust_name.as_str(), s.sentinel.as_deref(), s.request_field.as_deref()),
+            ("send_stream", Some("[DONE]"), Some("go"))
+        );
+        assert!(matches!(&s.event, TypeRef::Named(n) if api.types.contains_key(n)), "{:?}", s.event);
+    }
+
+    #[test]
+    fn a_boolean_stream_property_is_the_field_without_the_extension() {
+        let events = json!({"schema": {"type": "object", "properties": {"data": {"type": "integer"}}}});
+        let with = api(events.clone(), json!({"type": "object", "properties": {"stream": {"type": "boolean"}}}), None);
+        let s = with.tags[0].operations[0].stream.as_ref().unwrap();
+        assert_eq!(
+            (s.request_field.as_deref(), &s.event, s.sentinel.as_deref()),
+            (Some("stream"), &TypeRef::Primitive(Primitive::I64), None)
+        );
+        // A `stream` that is no boolean is not the field.
+        let without = api(events, json!({"type": "object", "properties": {"stream": {"type": "string"}}}), None);
+        assert_eq!(without.tags[0].operations[0].stream.as_ref().unwrap().request_field, None);
+    }
+
+    #[test]
+    fn a_placeholder_stream_is_no_api() {
+        let events =
+            json!({"schema": {"type": "string", "description": "not used"}, "x-speakeasy-sse-sentinel": "[DONE]"});
+        assert!(api(events, json!({"type": "object"}), None).tags[0].operations[0].stream.is_none());
+    }
+}
