@@ -24,8 +24,17 @@ impl<'a> Lowerer<'a> {
                 StatusCode::Code(c) => *c,
                 StatusCode::Range(r) => r * 100,
             })?;
-        let at = format!("{at}/responses/{status}");
-        let (response, at) = self.resolve(response, "responses", "a response", &at, |c| &c.responses)?;
+        // Quietly: a broken `$ref` was reported when the response was lowered.
+        let (response, at) = match response {
+            ReferenceOr::Item(r) => (r, format!("{at}/responses/{status}")),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/")?;
+                match self.doc.components.as_ref()?.responses.get(name)? {
+                    ReferenceOr::Item(r) => (r, format!("/components/responses/{}", pointer_segment(name))),
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
         let (content_type, media) = response.content.iter().find(|(k, _)| is_event_stream(k))?;
         let at = format!("{at}/content/{}", pointer_segment(content_type));
         let schema = media.schema.as_ref()?;
