@@ -54,6 +54,9 @@ pub struct ExtraExample {
     pub source: &'static str,
     /// The module it demonstrates (kept with it).
     pub module: &'static str,
+    /// Methods it calls as `name(body)`: the optional parameters a document gives the
+    /// operation (a header, say) are passed as `None` before `body`.
+    pub calls: &'static [&'static str],
 }
 
 /// A section of the tag's docs page.
@@ -118,6 +121,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
         name: "login",
         source: include_str!("../../../templates/examples/login.rs"),
         module: "login",
+        calls: &[],
     }],
     sections: &[DocsSection {
         title: "PKCE login",
@@ -145,6 +149,7 @@ TagExtras {
         name: "chat_stream_tokens",
         source: include_str!("../../../templates/examples/chat_stream_tokens.rs"),
         module: "collect",
+        calls: &["send_stream"],
     }],
     sections: &[DocsSection {
         title: "Streaming a chat",
@@ -193,10 +198,27 @@ impl Active<'_> {
     }
 
     /// The files the kept modules and examples add: (path, source).
-    pub fn files(&self) -> Vec<(String, &'static str)> {
-        let modules = self.modules.iter().map(|m| (format!("src/api/{}/{}.rs", self.tag.module, m.name), m.source));
-        let examples = self.examples().map(|(e, _)| (format!("examples/{}.rs", e.name), e.source));
+    pub fn files(&self) -> Vec<(String, String)> {
+        let modules =
+            self.modules.iter().map(|m| (format!("src/api/{}/{}.rs", self.tag.module, m.name), m.source.to_owned()));
+        let examples = self.examples().map(|(e, _)| (format!("examples/{}.rs", e.name), self.example_source(e)));
         modules.chain(examples).collect()
+    }
+
+    /// An example's source, its `calls` given this document's optional parameters.
+    pub fn example_source(&self, e: &ExtraExample) -> String {
+        let mut source = e.source.to_owned();
+        for name in e.calls {
+            let op = self
+                .tag
+                .operations
+                .iter()
+                .find(|o| o.rust_name == *name || o.stream.as_ref().is_some_and(|s| s.rust_name == *name));
+            let optional = op.map_or(0, |o| o.params.iter().filter(|p| !p.required).count());
+            let nones = "None, ".repeat(optional);
+            source = source.replace(&format!(".{name}(body)"), &format!(".{name}({nones}body)"));
+        }
+        source
     }
 }
 

@@ -67,7 +67,7 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
         add(path, body);
     }
     for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
-        add(&path, body.to_owned());
+        add(&path, body);
     }
     // Example programs are files of their own and are embedded in the docs: build them once.
     let examples = templates::usage_examples(api);

@@ -183,7 +183,7 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         let mut sections = Vec::new();
         for a in active.iter().filter(|a| a.tag.module == tag.module) {
             for s in a.sections() {
-                let example = a.extras.examples.iter().find(|e| e.name == s.example).map(|e| e.source);
+                let example = a.extras.examples.iter().find(|e| e.name == s.example).map(|e| a.example_source(e));
                 let body = env
                     .render_str(s.template, context! { example => example })
                     .map_err(|e| template_error(s.path, &e))?;

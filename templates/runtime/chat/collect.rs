@@ -7,19 +7,22 @@
 //! models spell optional fields, and it ignores anything it does not know.
 //!
 //! ```no_run
-//! # async fn run(client: openrouter::Client, body: openrouter::models::ChatRequest) -> Result<(), Box<dyn std::error::Error>> {
 //! use openrouter::api::chat::collect::ChatMessage;
+//! use openrouter::models::ChatStreamChunk;
+//! use openrouter::{ApiError, EventStream, StreamItem};
 //!
-//! let mut stream = client.chat().send_stream(body);
-//! let mut message = ChatMessage::default();
-//! while let Some(item) = stream.next().await {
-//!     if let openrouter::StreamItem::Event(chunk) = item? {
-//!         print!("{}", message.push(&chunk)?);
+//! /// Prints the tokens of a stream (from `client.chat().send_stream(..)`) as they arrive.
+//! async fn print_tokens<F: Send + 'static, E: ApiError>(
+//!     mut stream: EventStream<'_, ChatStreamChunk, F, E>,
+//! ) -> Result<ChatMessage, Box<dyn std::error::Error>> {
+//!     let mut message = ChatMessage::default();
+//!     while let Some(item) = stream.next().await {
+//!         if let StreamItem::Event(chunk) = item? {
+//!             print!("{}", message.push(&chunk)?);
+//!         }
 //!     }
+//!     Ok(message)
 //! }
-//! println!("\n{} tool calls, usage {:?}", message.tool_calls.len(), message.usage);
-//! # Ok(())
-//! # }
 //! ```
 
 use crate::models::{ChatStreamChunk, ChatUsage};
