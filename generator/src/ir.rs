@@ -260,7 +260,7 @@ pub struct Param {
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
-    /// Required parameters are method arguments; optional ones are builder setters.
+    /// Every parameter is a method argument, in spec order; an optional one is an `Option`.
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
