@@ -557,16 +557,36 @@ impl<'a> Lowerer<'a> {
     /// unions become named types called `hint`.
     fn schema_type(&mut self, s: &ReferenceOr<Schema>, hint: &str, at: &str) -> (TypeRef, bool) {
         match s {
-            ReferenceOr::Reference { reference } => (self.component(reference, at), false),
+            ReferenceOr::Reference { reference } => (self.component(reference, at), self.component_nullable(reference)),
             ReferenceOr::Item(s) => self.inline(s, hint, at),
         }
     }
 
     fn schema_type_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, hint: &str, at: &str) -> (TypeRef, bool) {
         match s {
-            ReferenceOr::Reference { reference } => (self.component(reference, at), false),
+            ReferenceOr::Reference { reference } => (self.component(reference, at), self.component_nullable(reference)),
             ReferenceOr::Item(s) => self.inline(s, hint, at),
         }
+    }
+
+    /// Whether the component a `$ref` names allows `null` (`type: [object, 'null']` on the
+    /// component itself), through references to references. The type stays the component's;
+    /// the place that refers to it becomes nullable, as if it had said so itself.
+    fn component_nullable(&self, reference: &str) -> bool {
+        let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
+        let mut reference = reference;
+        // A chain longer than the components has a cycle, which `component` reports.
+        for _ in 0..=schemas.map_or(0, |s| s.len()) {
+            let Some((_, name)) = component_ref(reference).filter(|(section, _)| *section == "schemas") else {
+                return false;
+            };
+            match schemas.and_then(|s| s.get(&name)) {
+                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
+                Some(ReferenceOr::Reference { reference: next }) => reference = next,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// The type of a component schema, lowered on first use.

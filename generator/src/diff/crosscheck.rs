@@ -117,18 +117,15 @@ pub fn compare<'a>(findings: &'a [Finding], diff: &'a Diff) -> Vec<Verdict<'a>> 
         .collect()
 }
 
-/// Why a lint's major finding can be compatible for us, when the difference is deliberate.
+/// What a major finding means when we count the change compatible, for the lints where that is known.
 pub fn why_we_differ(lint: &str) -> Option<&'static str> {
     Some(match lint {
-        "constructible_struct_adds_field" => {
-            "models are built with `new()` and the `with_*` setters, which a new optional field does not \
-             change; their fields are public, though, so a struct literal naming every field stops compiling \
-             (the models are not `#[non_exhaustive]`)"
-        }
-        "enum_variant_added" => {
-            "the generated enums and unions are open on the wire (an unknown value decodes into \
-             `Unknown`/`Other`), which is why the issue counts new values as compatible; as Rust enums they \
-             are exhaustive, so a `match` without a `_` arm stops compiling"
+        // Both lints are about types without `#[non_exhaustive]`; every generated model has it, so a
+        // finding of either is a generator bug, not a difference of opinion.
+        "constructible_struct_adds_field" | "enum_variant_added" => {
+            "unexpected: every generated model is `#[non_exhaustive]` (built with `new()` and the `with_*` \
+             setters, matched with a `_` arm), so a new optional field, enum value or union variant breaks \
+             no code; a finding here is a type the generator emitted without the attribute"
         }
         _ => return None,
     })

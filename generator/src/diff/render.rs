@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 /// The note every output carries when it lists a new enum value or union variant.
 pub const OPEN_NOTE: &str = "New enum values and union variants are compatible: the generated enums and unions are \
                              open, so a value an older client does not know decodes into `Unknown` (enums) or \
-                             `Other` (unions) instead of failing.";
+                             `Other` (unions) instead of failing, and `#[non_exhaustive]`, so no `match` on them \
+                             stops compiling.";
 
 /// `3 breaking, 1 behaviour, 12 compatible (2 docs) → major version bump`, or
 /// `no API changes`.

@@ -3,8 +3,9 @@
 //! A rule asks what a Rust user of the generated crate sees: every parameter is a method
 //! argument in spec order (`T` when required, `Option<T>` when not), and so is the body; a struct field's type is `T`, `Option<T>` or
 //! `Nullable<T>` from `required` and `nullable`, and required non-nullable fields are
-//! arguments of `new()`; error enums are `#[non_exhaustive]`; enums and unions are open (an
-//! unknown value decodes into `Unknown`/`Other`), so new values are compatible.
+//! arguments of `new()`; every model and error enum is `#[non_exhaustive]` (structs are built
+//! with `new()` and setters, a `match` has a `_` arm); enums and unions are open (an unknown
+//! value decodes into `Unknown`/`Other`), so new optional fields and new values are compatible.
 
 use super::surface::{
     BodySurface, ErrorSurface, FieldSurface, Model, OpSurface, ParamSurface, ResponseSurface, Surface,

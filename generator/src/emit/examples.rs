@@ -23,6 +23,8 @@ struct Case_ {
     /// The example is a property's alone: checked against the field's type only.
     property: bool,
     value: Value,
+    /// How the generated type reads the example, where the example departs from its schema.
+    reading: Reading,
 }
 
 /// The test file, or `None` when the selected operations carry no example.
@@ -61,14 +63,60 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
         };
         let binding = if known.is_some() { quote!(value) } else { quote!(_) };
         let gate = cfg(&c.ty.named().map(|n| features.of_type(n)).unwrap_or_default());
+        let departures = (!c.reading.notes.is_empty()).then(|| {
+            let lines = c.reading.notes.iter().map(|n| format!(" - {n}"));
+            quote!(#[doc = ""] #[doc = " The example departs from its schema:"] #(#[doc = #lines])*)
+        });
+        let body = if !c.reading.missing.is_empty() {
+            // A required field is missing: decoding fails, naming where.
+            let messages = c.reading.missing.iter().map(|m| Literal::string(m));
+            quote! {
+                let message = openrouter::decode::json::<#ty>(#json.as_bytes()).unwrap_err().to_string();
+                assert!([#(#messages),*].iter().any(|m| message.starts_with(m)), "{message}");
+            }
+        } else if c.reading.expected != c.value {
+            let expected = raw_string(&c.reading.expected.to_string());
+            quote!(let #binding: #ty = round_trip_to(#json, #expected); #known)
+        } else {
+            quote!(let #binding: #ty = round_trip(#json); #known)
+        };
         quote! {
             #[doc = #doc]
             #note
+            #departures
             #gate
             #[test]
             fn #name() {
-                let #binding: #ty = round_trip(#json);
-                #known
+                #body
+            }
+        }
+    });
+    let uses_round_trip_to = cases.iter().any(|c| c.reading.missing.is_empty() && c.reading.expected != c.value);
+    let round_trip_to = uses_round_trip_to.then(|| {
+        quote! {
+            /// Decodes `example` as `T`, encodes the result and checks it equals `expected`: the
+            /// example as its schema reads it.
+            fn round_trip_to<T: serde::de::DeserializeOwned + serde::Serialize>(example: &str, expected: &str) -> T {
+                let decoded: T = serde_json::from_str(example)
+                    .unwrap_or_else(|e| panic!("the example does not decode: {e}\n{example}"));
+                let expected: Value = serde_json::from_str(expected).expect("the expected value is JSON");
+                let encoded = serde_json::to_value(&decoded).expect("the value encodes");
+                assert!(same(&expected, &encoded), "the round trip changed the example\n  from: {expected}\n    to: {encoded}");
+                decoded
+            }
+        }
+    });
+    let uses_round_trip = cases.iter().any(|c| c.reading.missing.is_empty() && c.reading.expected == c.value);
+    let round_trip = uses_round_trip.then(|| {
+        quote! {
+            /// Decodes `example` as `T`, encodes the result and checks it equals `example`.
+            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(example: &str) -> T {
+                let expected: Value = serde_json::from_str(example).expect("the example is JSON");
+                let decoded: T = serde_json::from_value(expected.clone())
+                    .unwrap_or_else(|e| panic!("the example does not decode: {e}\n{example}"));
+                let encoded = serde_json::to_value(&decoded).expect("the value encodes");
+                assert!(same(&expected, &encoded), "the round trip changed the example\n  from: {expected}\n    to: {encoded}");
+                decoded
             }
         }
     });
@@ -76,7 +124,11 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
         //! Every example in the spec, decoded into its generated type and encoded back.
         //!
         //! Numbers compare by value: an integer example of a `number` field comes back as a
-        //! float (`100` → `100.0`), the same number on the wire.
+        //! float (`100` → `100.0`), the same number on the wire. Where an example departs from
+        //! its schema (a property the schema does not define, a required one left out), the
+        //! test says so and checks what the client makes of it: an unknown property is
+        //! ignored, a missing nullable one reads as `null`, a missing required one fails to
+        //! decode with an error naming where.
         #skip
 
         // Unused when the only examples are of properties whose type is no model (a secret).
@@ -84,15 +136,8 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
         use openrouter::models;
         use serde_json::Value;
 
-        /// Decodes `example` as `T`, encodes the result and checks it equals `example`.
-        fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(example: &str) -> T {
-            let expected: Value = serde_json::from_str(example).expect("the example is JSON");
-            let decoded: T = serde_json::from_value(expected.clone())
-                .unwrap_or_else(|e| panic!("the example does not decode: {e}\n{example}"));
-            let encoded = serde_json::to_value(&decoded).expect("the value encodes");
-            assert!(same(&expected, &encoded), "the round trip changed the example\n  from: {expected}\n    to: {encoded}");
-            decoded
-        }
+        #round_trip
+        #round_trip_to
 
         /// JSON equality with numbers compared by value.
         fn same(a: &Value, b: &Value) -> bool {
@@ -111,7 +156,7 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
 }
 
 fn collect(api: &Api) -> Vec<Case_> {
-    let mut names = Scope::with_reserved(&["round_trip", "same"]);
+    let mut names = Scope::with_reserved(&["round_trip", "round_trip_to", "same"]);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     let mut add = |name: String, place: String, ty: &TypeRef, optional: bool, property: bool, value: &Value| {
@@ -121,6 +166,7 @@ fn collect(api: &Api) -> Vec<Case_> {
         if !seen.insert(key) {
             return;
         }
+        let reading = if optional { Reading::same(value) } else { read(api, ty, value) };
         out.push(Case_ {
             name: names.unique(&name, Case::Snake),
             place,
@@ -128,6 +174,7 @@ fn collect(api: &Api) -> Vec<Case_> {
             optional,
             property,
             value: value.clone(),
+            reading,
         });
     };
     for tag in &api.tags {
@@ -169,6 +216,101 @@ fn collect(api: &Api) -> Vec<Case_> {
         }
     }
     out
+}
+
+/// What the generated type makes of an example: the value it encodes back, and where the
+/// example departs from its schema.
+struct Reading {
+    /// The example with unknown properties left out and missing nullable ones as `null`.
+    expected: Value,
+    /// What departs from the schema, for the test's docs.
+    notes: Vec<String>,
+    /// Decode errors the example must fail with (one per missing required property; serde
+    /// reports whichever it meets first), as `serde_path_to_error` starts them (serde_json
+    /// adds the line and column).
+    missing: Vec<String>,
+}
+
+impl Reading {
+    fn same(value: &Value) -> Reading {
+        Reading { expected: value.clone(), notes: Vec::new(), missing: Vec::new() }
+    }
+}
+
+/// Reads `value` as `ty` the way the generated serde code does, through structs, lists, maps
+/// and aliases (unions are left as they are: which branch decodes is serde's choice).
+fn read(api: &Api, ty: &TypeRef, value: &Value) -> Reading {
+    let mut reading = Reading::same(value);
+    walk(api, ty, &mut reading.expected, "", &mut reading.notes, &mut reading.missing);
+    reading
+}
+
+fn walk(api: &Api, ty: &TypeRef, value: &mut Value, path: &str, notes: &mut Vec<String>, missing: &mut Vec<String>) {
+    let at = |path: &str| if path.is_empty() { "the top level".to_owned() } else { format!("`{path}`") };
+    match (ty, value) {
+        (TypeRef::Array(item), Value::Array(items)) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                walk(api, item, v, &format!("{path}[{i}]"), notes, missing);
+            }
+        }
+        (TypeRef::Map(item), Value::Object(entries)) => {
+            for (k, v) in entries.iter_mut() {
+                walk(api, item, v, &join(path, k), notes, missing);
+            }
+        }
+        (TypeRef::Named(n), value) => match api.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => walk(api, inner, value, path, notes, missing),
+            Some(TypeKind::Struct { fields, additional }) => {
+                let Value::Object(entries) = value else { return };
+                if additional.is_none() {
+                    let unknown: Vec<String> =
+                        entries.keys().filter(|k| !fields.iter().any(|f| &f.wire_name == *k)).cloned().collect();
+                    for k in unknown {
+                        notes.push(format!("`{k}` at {} is not a property of `{n}`: ignored", at(path)));
+                        entries.remove(&k);
+                    }
+                }
+                for f in fields {
+                    match entries.get_mut(&f.wire_name) {
+                        Some(Value::Null) if !f.nullable && !f.required => {
+                            notes.push(format!(
+                                "`{}` at {} is `null` but not nullable: read as absent",
+                                f.wire_name,
+                                at(path)
+                            ));
+                            entries.remove(&f.wire_name);
+                        }
+                        Some(v) => walk(api, &f.ty, v, &join(path, &f.wire_name), notes, missing),
+                        None if f.required && f.nullable => {
+                            notes.push(format!(
+                                "the required `{}` is missing at {}: read as `null`",
+                                f.wire_name,
+                                at(path)
+                            ));
+                            entries.insert(f.wire_name.clone(), Value::Null);
+                        }
+                        None if f.required => {
+                            notes.push(format!("the required `{}` is missing at {}", f.wire_name, at(path)));
+                            let prefix = if path.is_empty() { String::new() } else { format!("{path}: ") };
+                            missing.push(format!("{prefix}missing field `{}`", f.wire_name));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// `a.b`, as `serde_path_to_error` prints a path.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// `r#"…"#` with enough `#`s that the text cannot close it early.

@@ -26,6 +26,10 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
     });
     let head = quote! {
         //! Request, response and error-body models.
+        //!
+        //! Every type is `#[non_exhaustive]`, so that a field, an enum value or a union variant
+        //! the API adds later is not a breaking change: build structs with `new()` and the
+        //! setters, and give a `match` on an enum or union a `_` arm.
         #![allow(clippy::large_enum_variant)]
 
         #import
@@ -119,6 +123,7 @@ fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spe
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#vs)*
             /// A value that matches none of the variants above.
@@ -165,6 +170,7 @@ fn tagged_union_def(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             /// A value whose kind this version of the client does not know, kept as it was sent.
@@ -301,6 +307,7 @@ fn struct_def(
         #doc
         #allow_deprecated
         #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#defs)*
             #extra
@@ -390,6 +397,7 @@ fn integer_enum(e: Enum, values: &[Literal]) -> TokenStream {
         ///
         /// Open: a value this client does not know is kept in `Unknown`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#vdefs)*
             /// A value this version of the client does not know.
@@ -443,6 +451,7 @@ fn string_enum(e: Enum, wires: &[String]) -> TokenStream {
         ///
         /// Open: a value this client does not know is kept in `Unknown`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#vdefs)*
             /// A value this version of the client does not know.
