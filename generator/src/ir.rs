@@ -143,6 +143,27 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Forms, other media and pagination.
     pub bodies: Bodies,
+    /// The success response's event-stream form, when it offers one: a second method.
+    pub stream: Option<EventStream>,
+}
+
+/// A success response offered as `text/event-stream` (server-sent events) beside, or instead
+/// of, the JSON one: the operation gets a second method returning a typed stream.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventStream {
+    /// The streaming method's name (`<operation>_stream`), unique on its sub-client.
+    pub rust_name: String,
+    /// The type of each event's `data` (the `data` property of the event schema, which
+    /// describes the whole SSE event; the schema itself when it has no `data`).
+    pub event: TypeRef,
+    /// The `data` that ends the stream (`x-speakeasy-sse-sentinel`, e.g. `[DONE]`).
+    pub sentinel: Option<String>,
+    /// The request body's boolean property that asks for the stream
+    /// (`x-speakeasy-stream-request-field`, or a boolean `stream` property); the streaming
+    /// method sets it to `true`.
+    pub request_field: Option<String>,
+    /// The media type's `example`, then the values of its `examples`, in spec order.
+    pub examples: Vec<serde_json::Value>,
 }
 
 /// The methods a path item can hold.
@@ -526,7 +547,8 @@ impl Operation {
         let body = self.body.iter().map(|b| &b.ty);
         let responses = std::iter::once(&self.success).chain(self.errors.iter().map(|e| &e.response));
         let extras = self.bodies.type_refs();
-        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).chain(extras).collect()
+        let events = self.stream.iter().map(|s| &s.event);
+        params.chain(body).chain(responses.filter_map(|r| r.ty.as_ref())).chain(extras).chain(events).collect()
     }
 }
 
@@ -631,6 +653,7 @@ impl Operation {
             success,
             errors,
             bodies,
+            stream,
         } = self;
         Operation {
             id,
@@ -686,6 +709,10 @@ impl Operation {
                 })
                 .collect(),
             bodies: bodies.without_docs(),
+            stream: stream.map(|s| {
+                let EventStream { rust_name, event, sentinel, request_field, examples: _ } = s;
+                EventStream { rust_name, event, sentinel, request_field, examples: Vec::new() }
+            }),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod bodies;
+mod stream;
 
 /// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
 /// by [`crate::select`], which runs first).
@@ -77,6 +78,9 @@ pub fn lower(doc: &OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
                     continue;
                 }
                 methods.unique(&o.rust_name, Case::Snake);
+                if let Some(s) = &mut o.stream {
+                    s.rust_name = methods.unique(&format!("{}_stream", o.rust_name), Case::Snake);
+                }
                 operations.push(o);
             }
         }
@@ -260,6 +264,7 @@ impl<'a> Lowerer<'a> {
             op.request_body.as_ref().and_then(|b| self.request_body(b, &prefix, &format!("{at}/requestBody")));
         let (success, errors) = self.responses(&op.responses, &prefix, at);
         let bodies = self.bodies(op, &prefix, &mut body, &params, &success, at);
+        let stream = self.event_stream(op, &prefix, at);
         let needs_auth = match &op.security {
             Some(reqs) => !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()),
             None => {
@@ -283,6 +288,7 @@ impl<'a> Lowerer<'a> {
             success,
             errors,
             bodies,
+            stream,
         })
     }
 

@@ -119,6 +119,7 @@ fn whole_api_2026_08_22_compiles_lint_clean_documents_and_passes_its_tests() {
         // `Anthropic Messages`, whose only operation is `x-speakeasy-ignore`d, emits nothing.
         let empty_tag = |p: &str| p.starts_with("src/api/anthropic") || p.starts_with("docs/sdks/anthropic");
         assert!(!files.iter().any(|f| empty_tag(&f.path)), "an empty tag emitted files");
+        streams_chat_responses_and_images_only(files);
     });
 }
 
@@ -153,4 +154,29 @@ fn the_2026_08_22_uploads_downloads_rss_and_paginated_lists_get_their_methods() 
     let cursor = module("files");
     assert!(cursor.contains("crate::paginate::Items::cursor("), "the files list walks by cursor");
     assert_eq!(streams, 20, "one item stream per paginated list");
+}
+
+/// Chat, Responses and Images offer a real event stream and get a streaming method (the
+/// crate built by the test above compiles, lints, documents and runs it); the placeholder
+/// streams of Embeddings and Rerank do not.
+fn streams_chat_responses_and_images_only(files: &[GeneratedFile]) {
+    let methods = |tag: &str| -> Vec<String> {
+        let source = &files.iter().find(|f| f.path == format!("src/api/{tag}.rs")).unwrap().contents;
+        source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub fn ")?.split('(').next())
+            .filter(|m| m.ends_with("_stream"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(methods("chat"), ["send_stream"]);
+    assert_eq!(methods("responses"), ["send_stream"]);
+    assert_eq!(methods("images"), ["generate_stream"]);
+    assert!(methods("embeddings").is_empty() && methods("rerank").is_empty());
+    let streaming: Vec<&str> = files
+        .iter()
+        .filter(|f| f.path.starts_with("src/api/") && f.contents.contains("crate::EventStream::new("))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(streaming, ["src/api/chat.rs", "src/api/images.rs", "src/api/responses.rs"]);
 }

@@ -84,9 +84,9 @@ pub fn lib_items(api: &Api) -> TokenStream {
 }
 
 /// The `reqwest` dependency line: multipart and streamed bodies only when used.
-pub fn reqwest_spec(api: &Api) -> &'static str {
+pub fn reqwest_spec(api: &Api, byte_stream: bool) -> &'static str {
     let needs = Needs::of(api);
-    match (needs.forms, needs.downloads) {
+    match (needs.forms, needs.downloads || byte_stream) {
         (false, false) => "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
         (true, _) => {
             "{ version = \"0.12\", default-features = false, features = [\"multipart\", \"rustls-tls\", \"stream\"] }"

@@ -25,8 +25,11 @@ pub struct ExtraModule {
     pub source: &'static str,
     /// The cargo feature gating it.
     pub feature: Option<&'static str>,
-    /// Operation methods of the tag it calls: without them it is left out.
+    /// Operation methods of the tag it calls (streaming ones included): without them it is
+    /// left out.
     pub needs: &'static [&'static str],
+    /// Models it names: without them it is left out.
+    pub needs_types: &'static [&'static str],
     /// Crate dependencies it needs: (name, Cargo.toml value).
     pub dependencies: &'static [(&'static str, &'static str)],
     /// Dev-dependencies of its tests.
@@ -51,6 +54,9 @@ pub struct ExtraExample {
     pub source: &'static str,
     /// The module it demonstrates (kept with it).
     pub module: &'static str,
+    /// Methods it calls as `name(body)`: the optional parameters a document gives the
+    /// operation (a header, say) are passed as `None` before `body`.
+    pub calls: &'static [&'static str],
 }
 
 /// A section of the tag's docs page.
@@ -80,6 +86,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             // Its docs and example call both by name (the 2026 names; a revision without
             // operation ids names them otherwise).
             needs: &["exchange_auth_code_for_api_key", "create_auth_code"],
+            needs_types: &[],
             dependencies: &[
                 ("base64", "\"0.22\""),
                 ("getrandom", "\"0.3\""),
@@ -92,6 +99,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
             source: include_str!("../../../templates/runtime/oauth/login.rs"),
             feature: Some("login"),
             needs: &["exchange_auth_code_for_api_key"],
+            needs_types: &[],
             dependencies: &[
                 ("http-body-util", "{ version = \"0.1\", optional = true }"),
                 (
@@ -113,6 +121,7 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
         name: "login",
         source: include_str!("../../../templates/examples/login.rs"),
         module: "login",
+        calls: &[],
     }],
     sections: &[DocsSection {
         title: "PKCE login",
@@ -121,6 +130,34 @@ pub const EXTRAS: &[TagExtras] = &[TagExtras {
         path: "templates/docs/oauth_login.md.jinja",
         example: "login",
         module: "login",
+    }],
+},
+TagExtras {
+    tag: "Chat",
+    modules: &[ExtraModule {
+        name: "collect",
+        source: include_str!("../../../templates/runtime/chat/collect.rs"),
+        feature: None,
+        needs: &["send_stream"],
+        // Read by wire names, except the usage it decodes.
+        needs_types: &["ChatStreamChunk", "ChatUsage"],
+        dependencies: &[],
+        dev_dependencies: &[],
+    }],
+    features: &[],
+    examples: &[ExtraExample {
+        name: "chat_stream_tokens",
+        source: include_str!("../../../templates/examples/chat_stream_tokens.rs"),
+        module: "collect",
+        calls: &["send_stream"],
+    }],
+    sections: &[DocsSection {
+        title: "Streaming a chat",
+        summary: "tokens as they arrive, and the final message collected from the chunks",
+        template: include_str!("../../../templates/docs/chat_stream.md.jinja"),
+        path: "templates/docs/chat_stream.md.jinja",
+        example: "chat_stream_tokens",
+        module: "collect",
     }],
 }];
 
@@ -161,10 +198,27 @@ impl Active<'_> {
     }
 
     /// The files the kept modules and examples add: (path, source).
-    pub fn files(&self) -> Vec<(String, &'static str)> {
-        let modules = self.modules.iter().map(|m| (format!("src/api/{}/{}.rs", self.tag.module, m.name), m.source));
-        let examples = self.examples().map(|(e, _)| (format!("examples/{}.rs", e.name), e.source));
+    pub fn files(&self) -> Vec<(String, String)> {
+        let modules =
+            self.modules.iter().map(|m| (format!("src/api/{}/{}.rs", self.tag.module, m.name), m.source.to_owned()));
+        let examples = self.examples().map(|(e, _)| (format!("examples/{}.rs", e.name), self.example_source(e)));
         modules.chain(examples).collect()
+    }
+
+    /// An example's source, its `calls` given this document's optional parameters.
+    pub fn example_source(&self, e: &ExtraExample) -> String {
+        let mut source = e.source.to_owned();
+        for name in e.calls {
+            let op = self
+                .tag
+                .operations
+                .iter()
+                .find(|o| o.rust_name == *name || o.stream.as_ref().is_some_and(|s| s.rust_name == *name));
+            let optional = op.map_or(0, |o| o.params.iter().filter(|p| !p.required).count());
+            let nones = "None, ".repeat(optional);
+            source = source.replace(&format!(".{name}(body)"), &format!(".{name}({nones}body)"));
+        }
+        source
     }
 }
 
@@ -173,8 +227,15 @@ pub fn active(api: &Api) -> Vec<Active<'_>> {
     let mut out = Vec::new();
     for tag in &api.tags {
         for extras in EXTRAS.iter().filter(|e| e.tag == tag.name) {
-            let has_op = |n: &&str| tag.operations.iter().any(|o| o.rust_name == *n);
-            let modules = extras.modules.iter().filter(|m| m.needs.iter().all(has_op)).collect();
+            let has_op = |n: &&str| {
+                tag.operations.iter().any(|o| o.rust_name == *n || o.stream.as_ref().is_some_and(|s| s.rust_name == *n))
+            };
+            let has_type = |t: &&str| api.types.contains_key(*t);
+            let modules = extras
+                .modules
+                .iter()
+                .filter(|m| m.needs.iter().all(has_op) && m.needs_types.iter().all(has_type))
+                .collect();
             out.push(Active { tag, extras, modules });
         }
     }

@@ -18,6 +18,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         Some(r) => retry_policy(r),
     };
     let bodies = super::bodies::lib_items(api);
+    let streams = super::templates::streams(api).then(|| {
+        quote!(
+            pub use request::stream::{ErrorEvent, EventStream, StreamError, StreamItem};
+        )
+    });
     quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -39,6 +44,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, BoxError, Error};
         pub use nullable::Nullable;
         pub use request::{decode, Request};
+        #streams
         pub use retry::{RetryEvent, RetryPolicy, RetryReason};
         pub use secret::Secret;
         #bodies

@@ -11,6 +11,7 @@ mod features;
 mod lib_rs;
 mod models;
 mod pages;
+mod stream;
 mod tag;
 mod templates;
 mod tokens;
@@ -65,8 +66,8 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     }
     // What `--check` and `--changelog` compare a new spec against.
     add(crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text());
-    for (path, body) in templates::RUNTIME {
-        add((*path).to_owned(), bodies::runtime_source(api, path, body));
+    for (path, body) in templates::runtime(api) {
+        add(path.to_owned(), bodies::runtime_source(api, path, &body));
     }
     for (path, body) in bodies::runtime_files(api) {
         add(path.to_owned(), body);

@@ -49,6 +49,27 @@ pub struct OperationView {
     pub example: String,
     /// Uploads, downloads, other media and item streams, as Markdown paragraphs.
     pub bodies: Vec<String>,
+    /// The streaming method, when the operation has one.
+    pub stream: Option<StreamView>,
+}
+
+/// What the tag page shows of a streaming method.
+#[derive(Serialize)]
+pub struct StreamView {
+    /// Method name.
+    pub name: String,
+    /// The event type.
+    pub event: String,
+    /// Its model page, when it is a model.
+    pub event_link: Option<String>,
+    /// The body field the method sets to `true`.
+    pub request_field: Option<String>,
+    /// The end-of-stream marker.
+    pub sentinel: Option<String>,
+    /// Example program path.
+    pub example_path: String,
+    /// The code.
+    pub example: String,
 }
 
 /// A row of a parameters table.
@@ -134,6 +155,19 @@ pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView
         .filter_map(|op| {
             let path = example_path(tag, op);
             let (example_path, example) = examples.iter().find(|(p, _)| *p == path).cloned()?;
+            let stream = op.stream.as_ref().and_then(|s| {
+                let path = super::usage::stream_example_path(tag, s);
+                let (example_path, example) = examples.iter().find(|(p, _)| *p == path).cloned()?;
+                Some(StreamView {
+                    name: s.rust_name.clone(),
+                    event: type_name(&s.event),
+                    event_link: link(&s.event, to_models),
+                    request_field: s.request_field.clone(),
+                    sentinel: s.sentinel.clone(),
+                    example_path,
+                    example,
+                })
+            });
             let mut params: Vec<ParamRow> = op
                 .params
                 .iter()
@@ -179,6 +213,7 @@ pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView
                 error_enum: op.error_name.clone(),
                 example_path,
                 example,
+                stream,
             })
         })
         .collect()

@@ -293,6 +293,7 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Optional parameters are `Option` arguments, so a long list is the spec's shape.
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let stream = op.stream.as_ref().map(|s| super::stream::method(op, s, &args, &success_ty, &error, sp));
     quote! {
         #doc
         #deprecated
@@ -303,6 +304,8 @@ fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validat
             #body_call
             #tail
         }
+
+        #stream
     }
 }
 

@@ -17,6 +17,27 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/secret.rs", include_str!("../../../templates/runtime/secret.rs")),
 ];
 
+/// The event-stream runtime, a child of `request` (it opens streams as `request` sends calls),
+/// included only when an operation streams.
+const STREAM: &str = include_str!("../../../templates/runtime/stream.rs");
+
+/// Whether any operation of `api` has a streaming method.
+pub fn streams(api: &Api) -> bool {
+    api.tags.iter().flat_map(|t| &t.operations).any(|o| o.stream.is_some())
+}
+
+/// The runtime files of `api`'s crate: (path, source).
+pub fn runtime(api: &Api) -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&str, String)> = RUNTIME.iter().map(|(p, s)| (*p, (*s).to_owned())).collect();
+    if streams(api) {
+        if let Some((_, request)) = files.iter_mut().find(|(p, _)| *p == "src/request.rs") {
+            request.push_str("\n// Server-sent events: the API has streaming operations.\npub(crate) mod stream;\n");
+        }
+        files.push(("src/request/stream.rs", STREAM.to_owned()));
+    }
+    files
+}
+
 const DOC_TEMPLATES: &[(&str, &str)] = &[
     ("tag.md", include_str!("../../../templates/docs/tag.md.jinja")),
     ("model.md", include_str!("../../../templates/docs/model.md.jinja")),
@@ -39,7 +60,8 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     let mut deps: Vec<(&str, &str)> = vec![
         ("fastrand", "\"2\""),
         ("httpdate", "\"1\""),
-        ("reqwest", super::bodies::reqwest_spec(api)),
+        // `stream` (the response body as bytes) for event streams too.
+        ("reqwest", super::bodies::reqwest_spec(api, streams(api))),
         ("rustls", "{ version = \"0.23\", default-features = false }"),
         ("secrecy", "\"0.10\""),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
@@ -57,6 +79,10 @@ fn dependencies(api: &Api, active: &[extras::Active]) -> Vec<Dependency> {
     }
     if uses(api, |p| p == Primitive::Url) {
         deps.push(("url", "{ version = \"2\", features = [\"serde\"] }"));
+    }
+    if streams(api) {
+        deps.push(("eventsource-stream", "\"0.2\""));
+        deps.push(("futures-core", "{ version = \"0.3\", default-features = false }"));
     }
     deps.extend(active.iter().flat_map(|a| &a.modules).flat_map(|m| m.dependencies.iter().copied()));
     sorted(deps)
@@ -111,15 +137,17 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
             context! { name => f.name, doc => f.doc, enables => enables }
         })
         .collect();
+    // An extra's example needs its module's feature, or else its tag's.
     let mut gated_examples: Vec<_> = active
         .iter()
-        .flat_map(|a| a.examples())
-        .filter_map(|(e, feature)| Some(context! { name => e.name, feature => feature? }))
+        .flat_map(|a| a.examples().map(move |(e, f)| (e, f, a)))
+        .map(|(e, f, a)| context! { name => e.name, feature => f.unwrap_or(tag_features.of_tag(&a.tag.module)) })
         .collect();
     // Each operation's example program needs its tag's feature.
     for t in &api.tags {
-        for op in &t.operations {
-            let path = super::usage::example_path(t, op);
+        let streams = t.operations.iter().filter_map(|op| op.stream.as_ref());
+        let stream_paths = streams.map(|s| super::usage::stream_example_path(t, s));
+        for path in t.operations.iter().map(|op| super::usage::example_path(t, op)).chain(stream_paths) {
             if examples.iter().any(|(p, _)| *p == path) {
                 let name = path.trim_start_matches("examples/").trim_end_matches(".rs").to_owned();
                 gated_examples.push(context! { name => name, feature => tag_features.of_tag(&t.module) });
@@ -158,7 +186,7 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         let mut sections = Vec::new();
         for a in active.iter().filter(|a| a.tag.module == tag.module) {
             for s in a.sections() {
-                let example = a.extras.examples.iter().find(|e| e.name == s.example).map(|e| e.source);
+                let example = a.extras.examples.iter().find(|e| e.name == s.example).map(|e| a.example_source(e));
                 let body = env
                     .render_str(s.template, context! { example => example })
                     .map_err(|e| template_error(s.path, &e))?;
@@ -186,7 +214,11 @@ fn quick_start(examples: &[(String, String)]) -> Option<String> {
 pub fn usage_examples(api: &Api) -> Vec<(String, String)> {
     api.tags
         .iter()
-        .flat_map(|t| t.operations.iter().filter_map(move |op| super::usage::operation_example(api, t, op)))
+        .flat_map(|t| {
+            t.operations.iter().flat_map(move |op| {
+                super::usage::operation_example(api, t, op).into_iter().chain(super::usage::stream_example(api, t, op))
+            })
+        })
         .collect()
 }
 

@@ -312,11 +312,36 @@ pub fn operation_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String
     Some((example_path(tag, op), code))
 }
 
+/// `examples/<tag>_<operation>_stream.rs`: the streaming method's program.
+pub fn stream_example_path(tag: &Tag, stream: &EventStream) -> String {
+    format!("examples/{}_{}.rs", tag.module, stream.rust_name)
+}
+
+/// The example program of an operation's streaming method, when it has one.
+pub fn stream_example(api: &Api, tag: &Tag, op: &Operation) -> Option<(String, String)> {
+    let stream = op.stream.as_ref()?;
+    let first = program_of(api, tag, op, Spelling::outside(TokenStream::new(), []), Some(stream))?;
+    let code = match first.1.is_empty() {
+        true => first.0,
+        false => {
+            let sp = Spelling::outside(TokenStream::new(), first.1.iter().map(String::as_str));
+            program_of(api, tag, op, sp, Some(stream))?.0
+        }
+    };
+    Some((stream_example_path(tag, stream), code))
+}
+
 /// The `let`s that build an operation's arguments from the spec's examples (placeholders
-/// where it has none), and the call expression `client.tag().group().op(args).await?`.
+/// where it has none), and the call expression `client.tag().group().op(args)`, without
+/// `.await` (a download or an item walk continues the chain).
 fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
+    call_of(b, tag, op, &op.rust_name)
+}
+
+/// [`call`] of the method `method` (the operation's or its streaming form).
+fn call_of(b: &mut Builder, tag: &Tag, op: &Operation, method: &str) -> (Vec<TokenStream>, TokenStream) {
     let module = ident(&tag.module);
-    let method = ident(&op.rust_name);
+    let method = ident(method);
     let mut lets = Vec::new();
     let mut args = Vec::new();
     // Arguments in the method's order: required ones get a value, optional ones `None`.
@@ -356,17 +381,48 @@ fn call(b: &mut Builder, tag: &Tag, op: &Operation) -> (Vec<TokenStream>, TokenS
 
 /// The program's code, and the imported models that shadow a prelude name.
 fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String, Vec<String>)> {
+    program_of(api, tag, op, sp, None)
+}
+
+/// [`program`], or with `stream` the program of the streaming method: it prints each event
+/// as it arrives and honors `OPENROUTER_BASE_URL`, so it can run against a local server.
+fn program_of(
+    api: &Api,
+    tag: &Tag,
+    op: &Operation,
+    sp: Spelling,
+    stream: Option<&EventStream>,
+) -> Option<(String, Vec<String>)> {
     let mut b = Builder { api, sp, models: BTreeSet::new(), depth: 0, explicit: false };
-    // A list is shown walking every page; a binary body, streamed.
+    // A list is shown walking every page; a binary body, streamed; an event stream, event by
+    // event.
     let walk = super::bodies::items_operation(op);
-    let (lets, call) = call(&mut b, tag, walk.as_ref().unwrap_or(op));
+    let (lets, call) = match stream {
+        None => call(&mut b, tag, walk.as_ref().unwrap_or(op)),
+        Some(s) => call_of(&mut b, tag, op, &s.rust_name),
+    };
     let models: Vec<Ident> = b.models.iter().map(|m| ident(m)).collect();
     let shadowing: Vec<String> = b.models.iter().filter(|m| Spelling::is_prelude(m)).cloned().collect();
     let (result_ty, boxed) = (b.sp.prelude_item("Result"), b.sp.prelude_item("Box"));
     let uses = (!models.is_empty()).then(|| quote!(use openrouter::models::{#(#models),*};));
     let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method, op.path));
-    let doc = format!(" Example: {} (`{}`).", summary.trim_end_matches('.'), call_chain(tag, op));
-    let result = if walk.is_some() {
+    let mut chain = call_chain(tag, op);
+    if let Some(s) = stream {
+        chain = format!("{}{}", chain.strip_suffix(op.rust_name.as_str()).unwrap_or(&chain), s.rust_name);
+    }
+    let doc = format!(" Example: {} (`{chain}`).", summary.trim_end_matches('.'));
+    let result = if stream.is_some() {
+        quote! {
+            let mut stream = #call;
+            while let Some(item) = stream.next().await {
+                match item? {
+                    openrouter::StreamItem::Event(event) => println!("{event:?}"),
+                    // A server that cannot stream answers with the whole response.
+                    openrouter::StreamItem::Complete(response) => println!("{response:#?}"),
+                }
+            }
+        }
+    } else if walk.is_some() {
         quote! {
             let mut items = #call;
             while let Some(item) = items.next_item().await {
@@ -390,6 +446,20 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
     // Showing a deprecated operation is still its documentation.
     let allow = op.deprecated.then(|| quote!(#![allow(deprecated)]));
     let skip = skip_rustfmt();
+    let client = match stream {
+        None => quote! {
+            let client = openrouter::Client::builder()
+                .api_key(std::env::var("OPENROUTER_API_KEY")?)
+                .build()?;
+        },
+        Some(_) => quote! {
+            let mut builder = openrouter::Client::builder().api_key(std::env::var("OPENROUTER_API_KEY")?);
+            if let Ok(url) = std::env::var("OPENROUTER_BASE_URL") {
+                builder = builder.base_url(url);
+            }
+            let client = builder.build()?;
+        },
+    };
     let tokens = quote! {
         #![doc = #doc]
         #skip
@@ -398,9 +468,7 @@ fn program(api: &Api, tag: &Tag, op: &Operation, sp: Spelling) -> Option<(String
 
         #[tokio::main]
         async fn main() -> #result_ty<(), #boxed<dyn std::error::Error>> {
-            let client = openrouter::Client::builder()
-                .api_key(std::env::var("OPENROUTER_API_KEY")?)
-                .build()?;
+            #client
             #(#lets)*
             #result
             Ok(())

@@ -100,6 +100,9 @@ impl<'a> Lowerer<'a> {
             .content
             .keys()
             .filter(|k| *k != chosen && *k != MULTIPART)
+            // Server-sent events are the streaming method's (`lower/stream.rs`), or a
+            // placeholder that is no API.
+            .filter(|k| !super::stream::is_event_stream(k))
             .map(|k| {
                 let essence = k.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
                 let xml = essence.ends_with("/xml") || essence.ends_with("+xml");

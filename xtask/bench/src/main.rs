@@ -4,6 +4,7 @@
 
 mod bench;
 mod downloads;
+mod stream;
 
 use clap::Parser;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,15 @@ struct Cli {
     /// MiB of the body in the streaming-download part.
     #[arg(long, default_value_t = 100, value_name = "MIB")]
     download_mb: usize,
+    /// Chat chunks per stream in the streaming part.
+    #[arg(long, default_value_t = 10_000)]
+    stream_chunks: usize,
+    /// Rounds of the streaming part (each decodes one stream per loop).
+    #[arg(long, default_value_t = 15)]
+    stream_rounds: usize,
+    /// Skip the streaming part (it builds a generated streaming crate first).
+    #[arg(long)]
+    no_stream: bool,
     /// Internal: measure one synthetic size and print one line (run per size by `bench`).
     #[arg(long, hide = true)]
     scale_child: Option<usize>,
@@ -73,6 +83,9 @@ fn main() -> ExitCode {
         no_scale,
         no_download,
         download_mb,
+        stream_chunks,
+        stream_rounds,
+        no_stream,
         scale_child,
         doc_child,
         peers,
@@ -100,6 +113,10 @@ fn main() -> ExitCode {
     if !no_download && !child && code == ExitCode::SUCCESS {
         // Rounds of 100 MiB each: a few are enough for a stable median.
         downloads::download_table(&root, download_mb, rounds.clamp(1, 5));
+    }
+    // Not in a child, and only in release, like the rest.
+    if !child && !no_stream && !cfg!(debug_assertions) {
+        stream::stream_table(&root, stream_chunks, stream_rounds);
     }
     code
 }
