@@ -144,6 +144,31 @@ async fn a_binary_body_downloads_byte_for_byte_whole_or_streamed() {
     assert!(chunks == content);
 }
 
+/// A server that sends the headers and the first bytes of a body, then goes silent.
+#[tokio::test]
+async fn a_download_that_stalls_mid_body_times_out_between_chunks() {
+    use std::time::{Duration, Instant};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = vec![0u8; 8192];
+        let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut head).await;
+        let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000\r\n\r\nfirst";
+        tokio::io::AsyncWriteExt::write_all(&mut socket, reply.as_bytes()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(socket);
+    });
+    let c = Client::builder().api_key("k").base_url(base).build().unwrap();
+    let started = Instant::now();
+    let files = c.files();
+    let mut download = files.content("f1".into()).timeout(Duration::from_millis(300)).download().await.unwrap();
+    assert_eq!(download.chunk().await.unwrap().as_deref(), Some(&b"first"[..]));
+    let err = download.chunk().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
 #[tokio::test]
 async fn audio_keeps_the_content_type_the_server_sent_and_errors_decode_as_documented() {
     let server = MockServer::start().await;
