@@ -523,6 +523,55 @@ impl<T> Prepared<T> {
         }
     }
 
+    /// After a failed attempt (the `attempts`-th, since `start`), the wait
+    /// before sending it again, once the retry is announced (a tracing event
+    /// saying `what`, and the client's hook); `None` when the policy, or a
+    /// failure that cannot heal or must not be repeated, says no.
+    fn retry_delay(
+        &self,
+        outcome: &Outcome<Vec<u8>>,
+        attempts: u32,
+        start: Instant,
+        method: &Method,
+        path: String,
+        what: &str,
+    ) -> Option<Duration> {
+        let policy = self.retry_policy()?;
+        // May the request be sent again after it may have reached the server?
+        let resend = self.replay && (self.idempotent || policy.retries_non_idempotent());
+        let (reason, headers) = match outcome {
+            Outcome::Response { status, headers, .. } => (
+                (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
+                Some(headers),
+            ),
+            Outcome::Transport(e) => {
+                let reason = match classify(e) {
+                    Failure::Dns | Failure::Tls => None,
+                    Failure::Connect => Some(RetryReason::Connect),
+                    Failure::Lost => resend.then_some(RetryReason::ConnectionLost),
+                };
+                (reason.filter(|_| policy.retries_connection_errors()), None)
+            }
+            Outcome::Timeout => ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None),
+            Outcome::TooLarge { .. } => (None, None),
+        };
+        let reason = reason?;
+        let delay = policy.next_delay(attempts, start.elapsed(), headers)?;
+        tracing::warn!(
+            target: "openrouter::retry",
+            attempt = attempts,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            reason = %reason,
+            method = %method,
+            path = %path,
+            "{what}"
+        );
+        if let Some(hook) = self.client.on_retry() {
+            hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
+        }
+        Some(delay)
+    }
+
     /// Sends `request` (method, URL and body; the headers are added to each
     /// attempt), retrying as the policy says.
     async fn send<E: ApiError>(self, mut request: reqwest::Request) -> Result<T, Error<E>> {
@@ -540,47 +589,12 @@ impl<T> Prepared<T> {
             self.add_headers(request.headers_mut());
             let outcome = self.attempt(request).await;
             attempts += 1;
-            let (Some(policy), Some(kept)) = (self.retry_policy(), kept) else {
+            let Some(kept) = kept else {
                 return self.finish(outcome);
             };
-            // May the request be sent again after it may have reached the server?
-            let resend = self.replay && (self.idempotent || policy.retries_non_idempotent());
-            let (reason, headers) = match &outcome {
-                Outcome::Response { status, headers, .. } => (
-                    (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
-                    Some(headers),
-                ),
-                Outcome::Transport(e) => {
-                    let reason = match classify(e) {
-                        Failure::Dns | Failure::Tls => None,
-                        Failure::Connect => Some(RetryReason::Connect),
-                        Failure::Lost => resend.then_some(RetryReason::ConnectionLost),
-                    };
-                    (reason.filter(|_| policy.retries_connection_errors()), None)
-                }
-                Outcome::Timeout => {
-                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
-                }
-                Outcome::TooLarge { .. } => (None, None),
-            };
-            let Some(reason) = reason else {
+            let Some(delay) = self.retry_delay(&outcome, attempts, start, &method, path, "retrying request") else {
                 return self.finish(outcome);
             };
-            let Some(delay) = policy.next_delay(attempts, start.elapsed(), headers) else {
-                return self.finish(outcome);
-            };
-            tracing::warn!(
-                target: "openrouter::retry",
-                attempt = attempts,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                reason = %reason,
-                method = %method,
-                path = %path,
-                "retrying request"
-            );
-            if let Some(hook) = self.client.on_retry() {
-                hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
-            }
             // The outcome (and its connection) is released before waiting.
             drop(outcome);
             tokio::time::sleep(delay).await;

@@ -16,9 +16,8 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::{Instant, Sleep};
 
-use super::{classify, Failure, Outcome, Prepared, Request};
+use super::{Outcome, Prepared, Request};
 use crate::error::{excerpt, printable, ApiError, BoxError, Error};
-use crate::retry::{RetryEvent, RetryReason};
 
 /// One item of an [`EventStream`].
 ///
@@ -495,46 +494,13 @@ impl<F> Prepared<F> {
                 Outcome::Transport(e) => Outcome::Transport(e),
                 Outcome::Timeout => Outcome::Timeout,
             };
-            let (Some(policy), Some(kept)) = (self.retry_policy(), kept) else {
+            let Some(kept) = kept else {
                 return self.finish(outcome).map(Opened::Complete);
             };
-            let resend = self.replay && (self.idempotent || policy.retries_non_idempotent());
-            let (reason, headers) = match &outcome {
-                Outcome::Response { status, headers, .. } => (
-                    (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
-                    Some(headers),
-                ),
-                Outcome::Transport(e) => (
-                    match classify(e) {
-                        Failure::Dns | Failure::Tls => None,
-                        Failure::Connect => Some(RetryReason::Connect),
-                        Failure::Lost => resend.then_some(RetryReason::ConnectionLost),
-                    }
-                    .filter(|_| policy.retries_connection_errors()),
-                    None,
-                ),
-                Outcome::Timeout => {
-                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
-                }
-                Outcome::TooLarge { .. } => (None, None),
-            };
-            let Some((reason, delay)) =
-                reason.and_then(|r| Some((r, policy.next_delay(attempts, start.elapsed(), headers)?)))
-            else {
+            let what = "retrying the opening of a stream";
+            let Some(delay) = self.retry_delay(&outcome, attempts, start, &method, path, what) else {
                 return self.finish(outcome).map(Opened::Complete);
             };
-            tracing::warn!(
-                target: "openrouter::retry",
-                attempt = attempts,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                reason = %reason,
-                method = %method,
-                path = %path,
-                "retrying the opening of a stream"
-            );
-            if let Some(hook) = self.client.on_retry() {
-                hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
-            }
             drop(outcome);
             tokio::time::sleep(delay).await;
             request = kept;

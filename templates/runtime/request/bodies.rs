@@ -6,10 +6,9 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 use tokio::time::Instant;
 
-use super::{classify, Failure, Outcome, Request};
+use super::{Outcome, Request};
 use crate::download::Download;
 use crate::error::{ApiError, Error};
-use crate::retry::{RetryEvent, RetryReason};
 
 // A crate has uploads, downloads or both.
 #[allow(dead_code)]
@@ -49,45 +48,12 @@ impl<E: ApiError> Request<'_, bytes::Bytes, E> {
                 Ok(Err(e)) => Outcome::Transport(e),
                 Err(_elapsed) => Outcome::Timeout,
             };
-            let (Some(policy), Some(kept)) = (prepared.retry_policy(), kept) else {
+            let Some(kept) = kept else {
                 return Err(failure(&prepared, outcome));
             };
-            let resend = prepared.replay && (prepared.idempotent || policy.retries_non_idempotent());
-            let (reason, headers) = match &outcome {
-                Outcome::Response { status, headers, .. } => (
-                    (resend && policy.retries_status(status.as_u16())).then_some(RetryReason::Status(status.as_u16())),
-                    Some(headers),
-                ),
-                Outcome::Transport(e) => (
-                    match classify(e) {
-                        Failure::Connect => Some(RetryReason::Connect),
-                        Failure::Lost if resend => Some(RetryReason::ConnectionLost),
-                        _ => None,
-                    }
-                    .filter(|_| policy.retries_connection_errors()),
-                    None,
-                ),
-                Outcome::Timeout => {
-                    ((resend && policy.retries_connection_errors()).then_some(RetryReason::Timeout), None)
-                }
-                Outcome::TooLarge { .. } => (None, None),
-            };
-            let delay = reason.and_then(|_| policy.next_delay(attempts, start.elapsed(), headers));
-            let (Some(reason), Some(delay)) = (reason, delay) else {
+            let Some(delay) = prepared.retry_delay(&outcome, attempts, start, &method, path, "retrying request") else {
                 return Err(failure(&prepared, outcome));
             };
-            tracing::warn!(
-                target: "openrouter::retry",
-                attempt = attempts,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                reason = %reason,
-                method = %method,
-                path = %path,
-                "retrying request"
-            );
-            if let Some(hook) = prepared.client.on_retry() {
-                hook(&RetryEvent { attempt: attempts, delay, reason, method: method.to_string(), path });
-            }
             drop(outcome);
             tokio::time::sleep(delay).await;
             request = kept;
