@@ -57,16 +57,8 @@ enum Command {
     },
     /// What changed between two specs, for users of the generated crate.
     Diff {
-        /// The older OpenAPI document.
-        old: PathBuf,
-        /// The newer OpenAPI document.
-        new: PathBuf,
-        /// A tag to compare; repeat for several (default: every tag).
-        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all_tags")]
-        tags: Vec<String>,
-        /// Compare every tag (the default when no --tag is given).
-        #[arg(long)]
-        all_tags: bool,
+        #[command(flatten)]
+        pair: Pair,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
@@ -76,16 +68,8 @@ enum Command {
     },
     /// Generate the crates of two specs and compare cargo-semver-checks' verdict with ours.
     SemverCrosscheck {
-        /// The older OpenAPI document.
-        old: PathBuf,
-        /// The newer OpenAPI document.
-        new: PathBuf,
-        /// A tag to compare; repeat for several (default: every tag).
-        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all_tags")]
-        tags: Vec<String>,
-        /// Compare every tag (the default when no --tag is given).
-        #[arg(long)]
-        all_tags: bool,
+        #[command(flatten)]
+        pair: Pair,
         /// Working folder for the two crates (default: a folder in the system's temp folder).
         #[arg(long, value_name = "DIR")]
         work: Option<PathBuf>,
@@ -96,6 +80,21 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+}
+
+/// The two specs `diff` and `semver-crosscheck` compare, and which of their tags.
+#[derive(clap::Args)]
+struct Pair {
+    /// The older OpenAPI document.
+    old: PathBuf,
+    /// The newer OpenAPI document.
+    new: PathBuf,
+    /// A tag to compare; repeat for several (default: every tag).
+    #[arg(long = "tag", value_name = "NAME", conflicts_with = "all_tags")]
+    tags: Vec<String>,
+    /// Compare every tag (the default when no --tag is given).
+    #[arg(long)]
+    all_tags: bool,
 }
 
 fn main() -> ExitCode {
@@ -110,8 +109,8 @@ fn main() -> ExitCode {
         Command::Codegen { check, spec, out, tags, all_tags, changelog } => {
             codegen(check, changelog, spec, out, if all_tags { Vec::new() } else { tags })
         }
-        Command::Diff { old, new, tags, all_tags: _, format, docs } => diff(&old, &new, &tags, format, docs),
-        Command::SemverCrosscheck { old, new, tags, all_tags: _, work } => {
+        Command::Diff { pair: Pair { old, new, tags, .. }, format, docs } => diff(&old, &new, &tags, format, docs),
+        Command::SemverCrosscheck { pair: Pair { old, new, tags, .. }, work } => {
             // Outside the workspace: the generated crates are packages of their own.
             let work = work.unwrap_or_else(|| std::env::temp_dir().join("openrouter-semver-crosscheck"));
             exit(semver::run(&old, &new, &tags, &work))
