@@ -9,7 +9,6 @@
 //! workspace's target dir, so later runs only run it.
 
 use std::path::Path;
-use std::process::Command;
 
 const CHILD: &str = include_str!("../download_child.rs");
 
@@ -22,45 +21,16 @@ pub fn download_table(root: &Path, mb: usize, rounds: usize) {
 }
 
 fn measure(root: &Path, mb: usize, rounds: usize) -> Result<String, String> {
-    let spec = root.join("generator/tests/fixtures/bodies.yaml");
-    let files = generator::generate(&generator::Config {
-        spec,
-        spec_display: "generator/tests/fixtures/bodies.yaml".into(),
-        tags: vec!["Files".into()],
-        secrets: generator::secrets::openrouter_defaults(),
-    })
-    .map_err(|e| e.to_string())?;
-    let dir = root.join("target/bench-bodies/crate");
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let profiles = manifest.find("[profile").map(|i| &manifest[i..]).unwrap_or("");
-    let mut wanted: Vec<(String, String)> = files
-        .into_iter()
-        .map(|f| match f.path.as_str() {
-            "Cargo.toml" => (f.path, format!("{}\n[workspace]\n\n{profiles}", f.contents)),
-            _ => (f.path, f.contents),
-        })
-        .collect();
-    wanted.push(("examples/download_bench.rs".into(), CHILD.into()));
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    wanted.push(("Cargo.lock".into(), lock));
-    for (path, contents) in &wanted {
-        let path = dir.join(path);
-        // Unchanged files keep their times, so a second run builds nothing.
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| e.to_string())?;
-            std::fs::write(&path, contents).map_err(|e| e.to_string())?;
-        }
-    }
-    eprintln!("building the download bench crate in {}…", dir.display());
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["run", "--release", "--quiet", "--example", "download_bench"])
-        .current_dir(&dir)
+    let out = crate::fixture::run_example(
+        root,
+        ("bodies.yaml", "Files"),
+        &root.join("target/bench-bodies/crate"),
+        ("download_bench", CHILD),
         // The workspace's target dir: the release dependencies the bench itself built are reused.
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("BENCH_MB", mb.to_string())
-        .env("BENCH_ROUNDS", rounds.to_string())
-        .output()
-        .map_err(|e| e.to_string())?;
+        &root.join("target"),
+        &[],
+        &[("BENCH_MB", mb.to_string()), ("BENCH_ROUNDS", rounds.to_string())],
+    )?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     match stdout.lines().find(|l| l.starts_with("mb=")) {
         Some(line) if out.status.success() => Ok(line.to_owned()),

@@ -4,6 +4,7 @@
 
 mod bench;
 mod downloads;
+mod fixture;
 mod stream;
 
 use clap::Parser;
