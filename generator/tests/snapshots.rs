@@ -43,6 +43,16 @@ fn generation_is_deterministic() {
     assert_eq!(shapes(), shapes());
 }
 
+/// The fixtures whose names and text are hardest to lay out (keywords, collisions, hostile
+/// docs, every model shape) come out as prettyplease lays them out, whoever writes the text.
+#[test]
+fn fixture_crates_are_laid_out_as_prettyplease_lays_them_out() {
+    for (name, files) in [("shapes", shapes()), ("hostile", hostile()), ("collisions", collisions())] {
+        let wrong = common::not_laid_out_as_prettyplease(&files);
+        assert!(wrong.is_empty(), "{name}:\n  {}", wrong.join("\n  "));
+    }
+}
+
 #[test]
 fn shapes_fixture_crate_compiles_without_warnings() {
     // `--examples` too: the docs' example programs must compile, with arguments in order.

@@ -1,4 +1,5 @@
-//! The whole OpenRouter API: every tag of every revision in `../shared/openapi/` generates, and
+//! The whole OpenRouter API: every tag of every revision in `../shared/openapi/` generates (its
+//! Rust laid out as prettyplease lays it out), and
 //! the 2025-09-24 and 2026-08-22 whole-API crates are clippy-clean (`-D warnings`, all
 //! targets, so the example programs too), rustdoc-clean, and pass their own tests: the example
 //! round trips, one operation per tag end to end against a local server, and the doctests.
@@ -50,11 +51,17 @@ fn every_tag_of_every_revision_generates() {
             Ok(files) => {
                 let tags = files.iter().filter(|f| f.path.starts_with("src/api/") && f.path.matches('/').count() == 2);
                 eprintln!("{file}: {} tag modules, {} files in {:?}", tags.count(), files.len(), start.elapsed());
+                failures
+                    .extend(common::not_laid_out_as_prettyplease(&files).into_iter().map(|w| format!("{file}: {w}")));
             }
             Err(e) => failures.push(format!("{file}: {}", e.to_string().lines().next().unwrap_or_default())),
         }
     }
-    assert!(failures.is_empty(), "revisions that do not generate:\n  {}", failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "revisions that do not generate, or not as prettyplease lays out:\n  {}",
+        failures.join("\n  ")
+    );
 }
 
 /// Generates `files` into a folder of its own under cargo's scratch space and runs clippy

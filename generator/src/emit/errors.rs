@@ -22,8 +22,7 @@ pub fn error_enum(tag: &Tag, op: &Operation, sp: &Spelling) -> TokenStream {
     // The sub-client whose method it is: the tag's, or its `x-speakeasy-group`'s.
     let owner = tag.groups.iter().find(|g| g.path == op.group).map_or(tag.client.as_str(), |g| g.client.as_str());
     let doc = format!(" The documented error answers of [`{owner}::{}`].", op.rust_name);
-    let p = sp.prelude();
-    let (option, result) = (&p.option, &p.result);
+    let (option, result) = (&sp.prelude_item("Option"), &sp.prelude_item("Result"));
     if op.errors.is_empty() {
         return quote! {
             #[doc = #doc]

@@ -3,6 +3,7 @@
 //! is copied from `templates/runtime/`. Everything here is a function of the IR.
 
 mod bodies;
+mod code;
 mod docs;
 mod errors;
 mod examples;

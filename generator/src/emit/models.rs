@@ -1,17 +1,18 @@
-//! `src/models.rs`: one Rust type per schema (structs, open enums, open unions, aliases).
+//! `src/models.rs`: one Rust type per schema (structs, open enums, open unions, aliases),
+//! written as text (`code::Code`): the models are most of a large crate.
 
+use super::code::{lay_out, ln, string, Code};
 use super::features::Features;
-use super::tokens::{code_span, docs, format_file, format_gated, ident, type_name, Prelude, Spelling};
+use super::tokens::{code_span, doc_lines, format_file, format_gated, type_name, Spelling};
 use super::validate::{join_helper, Validation};
 use crate::diag::Error;
 use crate::ir::*;
-use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use rayon::prelude::*;
 use serde_json::Value;
 
-/// `models.rs`, formatted one type at a time: the tokens and syntax tree of a large spec's
-/// models never have to be in memory at once.
+/// `models.rs`, made one type at a time: the text of a large spec's models never has to wait
+/// whole beside the file.
 pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source: &str) -> Result<String, Error> {
     let sp = Spelling::models(api);
     let uses_nullable = api.types.values().any(|t| match &t.kind {
@@ -36,14 +37,19 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
         #import
     };
     let mut out = format_file(head, source)?;
-    let one = |t: &TypeDef| {
+    let one = |t: &TypeDef| -> Result<String, Error> {
         let on = features.of_type(&t.rust_name);
-        let def = type_def(t, &sp, &Features::doc_line(&on));
-        let validate = validation.method(api, t, &sp);
+        let mut code = Code::new();
+        type_def(&mut code, t, &sp, &on);
+        let mut text = lay_out(code.finish(), source)?;
         // Every item of the type (its impls too) compiles under the features that reach it.
-        format_gated(quote!(#def #validate), &features.cfg_type(&t.rust_name), source)
+        if let Some(validate) = validation.method(api, t, &sp) {
+            text.push('\n');
+            text.push_str(&format_gated(validate, &features.cfg_type(&t.rust_name), source)?);
+        }
+        Ok(text)
     };
-    // Types are laid out on every core, a batch at a time, so only one batch of text waits
+    // Types are written on every core, a batch at a time, so only one batch of text waits
     // beside the file; `collect` keeps their order.
     let types: Vec<&TypeDef> = api.types.values().collect();
     for batch in types.chunks(512) {
@@ -62,11 +68,13 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
     Ok(out)
 }
 
-fn type_def(t: &TypeDef, sp: &Spelling, feature_line: &str) -> TokenStream {
-    let name = ident(&t.rust_name);
+/// The items of one type, each under the `cfg` of the features that reach it.
+fn type_def(code: &mut Code, t: &TypeDef, sp: &Spelling, features: &[&str]) {
+    let name = t.rust_name.as_str();
     let mut ours = Vec::new();
+    let feature_line = Features::doc_line(features);
     if !feature_line.is_empty() {
-        ours.push(feature_line.to_owned());
+        ours.push(feature_line);
     }
     // Every public item needs docs; say where an undocumented schema comes from.
     let fallback = if t.origin.starts_with('/') {
@@ -78,139 +86,162 @@ fn type_def(t: &TypeDef, sp: &Spelling, feature_line: &str) -> TokenStream {
     if let Some(ex) = &t.example {
         ours.push(format!("Example: `{}`", code_span(ex)));
     }
+    let item = Item { name, features, sp };
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(&name, docs(&[description], &ours), fields, additional.as_ref(), sp)
+            struct_def(code, &item, &doc_lines(&[description], &ours), fields, additional.as_ref())
         }
-        TypeKind::Enum { variants } => enum_def(&name, docs(&[description], &ours), variants, sp),
+        TypeKind::Enum { variants } => enum_def(code, &item, &doc_lines(&[description], &ours), variants),
         TypeKind::Union { variants, discriminator: Some(property) } => {
             ours.push(format!(
                 "Chosen by the `{property}` property; `{UNION_FALLBACK}` keeps a value whose `{property}` this \
                  version of the client does not know, so a new kind upstream never fails a response."
             ));
-            tagged_union_def(&name, docs(&[description], &ours), variants, property, sp)
+            tagged_union_def(code, &item, &doc_lines(&[description], &ours), variants, property)
         }
         TypeKind::Union { variants, discriminator: None } => {
             ours.push(format!(
                 "Decoded by trying each variant in order; `{UNION_FALLBACK}` keeps a value none of them accepts."
             ));
-            union_def(&name, docs(&[description], &ours), variants, sp)
+            union_def(code, &item, &doc_lines(&[description], &ours), variants)
         }
         TypeKind::Alias(target) => {
-            let doc = docs(&[description], &ours);
-            let ty = sp.ty(target);
-            quote!(#doc pub type #name = #ty;)
+            code.cfg(features);
+            code.docs(&doc_lines(&[description], &ours));
+            ln!(code, "pub type {name} = {};", sp.ty_text(target));
         }
+    }
+}
+
+/// What every item of one type shares: its name, its features and the scope's spelling.
+struct Item<'a> {
+    name: &'a str,
+    features: &'a [&'a str],
+    sp: &'a Spelling,
+}
+
+impl Item<'_> {
+    /// Opens `head` (`impl Name`, `impl From<&str> for Name`) under the type's cfg.
+    fn open_impl(&self, code: &mut Code, head: std::fmt::Arguments) {
+        code.cfg(self.features);
+        code.open(format_args!("{head} {{"));
+    }
+
+    /// Opens `impl<'de> serde::Deserialize<'de> for Name` and its `deserialize` function (too
+    /// wide for one line, so prettyplease puts its argument on a line of its own).
+    fn open_deserialize(&self, code: &mut Code) {
+        self.open_impl(code, format_args!("impl<'de> serde::Deserialize<'de> for {}", self.name));
+        ln!(code, "fn deserialize<D: serde::Deserializer<'de>>(");
+        ln!(code, "    deserializer: D,");
+        code.open(format_args!(") -> {}<Self, D::Error> {{", self.sp.prelude_text("Result")));
+    }
+
+    /// `impl serde::Serialize for Name`, its body (`serialize` given `serializer`) in `body`.
+    fn serialize(&self, code: &mut Code, body: impl FnOnce(&mut Code)) {
+        self.open_impl(code, format_args!("impl serde::Serialize for {}", self.name));
+        code.open(format_args!(
+            "fn serialize<S: serde::Serializer>(&self, serializer: S) -> {}<S::Ok, S::Error> {{",
+            self.sp.prelude_text("Result")
+        ));
+        body(code);
+        code.close("}");
+        code.close("}");
     }
 }
 
 /// `Display` of a union, as a query or header parameter carries it: a string as it is,
 /// anything else as JSON.
-fn union_display(name: &Ident) -> TokenStream {
-    quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match serde_json::to_value(self) {
-                    Ok(serde_json::Value::String(s)) => f.write_str(&s),
-                    Ok(other) => write!(f, "{other}"),
-                    Err(_) => Err(std::fmt::Error),
-                }
-            }
-        }
-    }
+fn union_display(code: &mut Code, item: &Item) {
+    item.open_impl(code, format_args!("impl std::fmt::Display for {}", item.name));
+    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+    code.open(format_args!("match serde_json::to_value(self) {{"));
+    ln!(code, "Ok(serde_json::Value::String(s)) => f.write_str(&s),");
+    ln!(code, "Ok(other) => write!(f, \"{{other}}\"),");
+    ln!(code, "Err(_) => Err(std::fmt::Error),");
+    code.close("}");
+    code.close("}");
+    code.close("}");
 }
 
-fn union_def(name: &Ident, doc: TokenStream, variants: &[UnionVariant], sp: &Spelling) -> TokenStream {
-    let vs = variants.iter().map(|v| {
-        let vn = ident(&v.rust_name);
-        let ty = sp.ty(&v.ty);
-        let d = format!(" A `{}`.", type_name(&v.ty));
-        quote!(#[doc = #d] #vn(#ty),)
-    });
-    let other = ident(UNION_FALLBACK);
-    let display = union_display(name);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#vs)*
-            /// A value that matches none of the variants above.
-            #other(serde_json::Value),
-        }
-
-        #display
+/// The start of a union or enum: cfg, docs, attributes and `pub enum Name {`.
+fn open_enum(code: &mut Code, item: &Item, docs: &[String], attrs: &[&str]) {
+    code.cfg(item.features);
+    code.docs(docs);
+    for a in attrs {
+        ln!(code, "{a}");
     }
+    ln!(code, "#[non_exhaustive]");
+    code.open(format_args!("pub enum {} {{", item.name));
+}
+
+fn union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[UnionVariant]) {
+    let attrs = ["#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]", "#[serde(untagged)]"];
+    open_enum(code, item, docs, &attrs);
+    for v in variants {
+        ln!(code, "/// A `{}`.", type_name(&v.ty));
+        ln!(code, "{}({}),", v.rust_name, item.sp.ty_text(&v.ty));
+    }
+    ln!(code, "/// A value that matches none of the variants above.");
+    ln!(code, "{UNION_FALLBACK}(serde_json::Value),");
+    code.close("}");
+    union_display(code, item);
 }
 
 /// A union told apart by a property: decoded by that property's value, any other value kept
 /// whole in the fallback variant; encoded as the variant's own value (which carries the tag).
-fn tagged_union_def(
-    name: &Ident,
-    doc: TokenStream,
-    variants: &[UnionVariant],
-    property: &str,
-    sp: &Spelling,
-) -> TokenStream {
-    let other = ident(UNION_FALLBACK);
-    let result = sp.prelude_item("Result");
-    let defs = variants.iter().map(|v| {
-        let (vn, ty) = (ident(&v.rust_name), sp.ty(&v.ty));
+fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[UnionVariant], property: &str) {
+    open_enum(code, item, docs, &["#[derive(Debug, Clone, PartialEq)]"]);
+    for v in variants {
         let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-        let d = format!(" `{property}`: {}.", tags.join(" or "));
-        quote!(#[doc = #d] #vn(#ty),)
+        ln!(code, "/// `{property}`: {}.", tags.join(" or "));
+        ln!(code, "{}({}),", v.rust_name, item.sp.ty_text(&v.ty));
+    }
+    ln!(code, "/// A value whose kind this version of the client does not know, kept as it was sent.");
+    ln!(code, "{UNION_FALLBACK}(serde_json::Value),");
+    code.close("}");
+    item.serialize(code, |code| {
+        code.open(format_args!("match self {{"));
+        for v in variants {
+            ln!(code, "Self::{}(value) => serde::Serialize::serialize(value, serializer),", v.rust_name);
+        }
+        ln!(code, "Self::{UNION_FALLBACK}(value) => serde::Serialize::serialize(value, serializer),");
+        code.close("}");
     });
+    item.open_deserialize(code);
+    ln!(code, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    code.open(format_args!("match value.get({}).and_then(serde_json::Value::as_str) {{", string(property)));
     // A value claimed by two branches selects the first.
     let mut seen = std::collections::BTreeSet::new();
-    let arms = variants.iter().filter_map(|v| {
-        let tags: Vec<&String> = v.tags.iter().filter(|t| seen.insert(t.as_str())).collect();
+    for v in variants {
+        let tags: Vec<String> = v.tags.iter().filter(|t| seen.insert(t.as_str())).map(|t| string(t)).collect();
         if tags.is_empty() {
-            return None;
+            continue;
         }
-        let (vn, label) = (ident(&v.rust_name), format!("{{}} (as `{}`)", v.rust_name));
-        Some(quote! {
-            Some(#(#tags)|*) => serde_json::from_value(value)
-                .map(Self::#vn)
-                .map_err(|e| serde::de::Error::custom(format_args!(#label, e))),
-        })
-    });
-    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let display = union_display(name);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#defs)*
-            /// A value whose kind this version of the client does not know, kept as it was sent.
-            #other(serde_json::Value),
+        let label = string(&format!("{{}} (as `{}`)", v.rust_name));
+        // prettyplease's layout of the arm: its chain one call per line, the last call's
+        // argument on a line of its own when the call does not fit.
+        code.open(format_args!("Some({}) => {{", tags.join(" | ")));
+        ln!(code, "serde_json::from_value(value)");
+        ln!(code, "    .map(Self::{})", v.rust_name);
+        let map_err = format!("    .map_err(|e| serde::de::Error::custom(format_args!({label}, e)))");
+        if code.fits(&map_err) {
+            ln!(code, "{map_err}");
+        } else {
+            ln!(code, "    .map_err(|e| serde::de::Error::custom(");
+            ln!(code, "        format_args!({label}, e),");
+            ln!(code, "    ))");
         }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#names(value) => serde::Serialize::serialize(value, serializer),)*
-                    Self::#other(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Ok(Self::#other(value)),
-                }
-            }
-        }
-
-        #display
+        code.close("}");
     }
+    ln!(code, "_ => Ok(Self::{UNION_FALLBACK}(value)),");
+    code.close("}");
+    code.close("}");
+    code.close("}");
+    union_display(code, item);
 }
 
-fn field_doc(f: &Field) -> TokenStream {
+/// A field's docs: the spec's description, then the facts the type does not say.
+fn field_doc(f: &Field) -> Vec<String> {
     let mut ours = Vec::new();
     let mut facts = Vec::new();
     if f.wire_name != f.rust_name {
@@ -243,270 +274,232 @@ fn field_doc(f: &Field) -> TokenStream {
     }
     let fallback = format!("The `{}` property.", f.wire_name);
     let description = f.description.as_deref().or(Some(fallback.as_str()));
-    docs(&[description], &ours)
+    doc_lines(&[description], &ours)
 }
 
 /// The serde attributes of a field: its wire name, and how absence and `null` are handled.
-fn field_attrs(f: &Field, sp: &Spelling) -> TokenStream {
-    let wire = &f.wire_name;
-    let rename = (f.wire_name != f.rust_name).then(|| quote!(#[serde(rename = #wire)]));
-    let skip = match (f.required, f.nullable) {
-        (false, false) => quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+fn field_attrs(code: &mut Code, f: &Field, sp: &Spelling) {
+    if f.wire_name != f.rust_name {
+        ln!(code, "#[serde(rename = {})]", string(&f.wire_name));
+    }
+    match (f.required, f.nullable) {
+        (false, false) => ln!(code, "#[serde(default, skip_serializing_if = \"::std::option::Option::is_none\")]"),
         (false, true) => {
-            let path = format!("{}::is_absent", sp.runtime("Nullable")).replace(' ', "");
-            quote!(#[serde(default, skip_serializing_if = #path)])
+            let path = format!("{}::is_absent", sp.runtime_text("Nullable"));
+            ln!(code, "#[serde(default, skip_serializing_if = {})]", string(&path))
         }
         // Required but nullable: a missing key still decodes, as `None`.
-        (true, true) => quote!(#[serde(default)]),
-        (true, false) => quote!(),
-    };
-    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-    quote!(#rename #skip #deprecated)
+        (true, true) => ln!(code, "#[serde(default)]"),
+        (true, false) => {}
+    }
+    if f.deprecated {
+        ln!(code, "#[deprecated]");
+    }
 }
 
-fn struct_def(
-    name: &Ident,
-    doc: TokenStream,
-    fields: &[Field],
-    additional: Option<&TypeRef>,
-    sp: &Spelling,
-) -> TokenStream {
-    let p = sp.prelude();
-    let defs = fields.iter().map(|f| {
-        let (fname, ty, d, attrs) = (ident(&f.rust_name), sp.field(f), field_doc(f), field_attrs(f, sp));
-        quote!(#d #attrs pub #fname: #ty,)
-    });
-    let extra_name = ident(ADDITIONAL_PROPERTIES);
-    let extra = additional.map(|t| {
-        let ty = sp.ty(&TypeRef::Map(Box::new(t.clone())));
-        quote! {
-            /// Properties not listed above, kept as they were sent.
-            #[serde(flatten)]
-            pub #extra_name: #ty,
-        }
-    });
+fn struct_def(code: &mut Code, item: &Item, docs: &[String], fields: &[Field], additional: Option<&TypeRef>) {
+    let (name, sp) = (item.name, item.sp);
     let required: Vec<&Field> = fields.iter().filter(|f| f.required && !f.nullable).collect();
-    let args = required.iter().map(|f| {
-        let (fname, ty) = (ident(&f.rust_name), sp.field(f));
-        quote!(#fname: #ty)
-    });
-    let nullable = sp.runtime("Nullable");
-    let default = &p.default;
-    let inits = fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        match (f.required, f.nullable) {
-            (true, false) => quote!(#fname),
-            (false, true) => quote!(#fname: #nullable::Absent),
-            _ => quote!(#fname: None),
+    // A deprecated field is still set by `new` and its setter without warnings.
+    let deprecated = fields.iter().any(|f| f.deprecated);
+    code.cfg(item.features);
+    code.docs(docs);
+    if deprecated {
+        ln!(code, "#[allow(deprecated)]");
+    }
+    // Nothing required: the empty value is a natural `Default`.
+    let default = if required.is_empty() { "Default, " } else { "" };
+    ln!(code, "#[derive(Debug, Clone, {default}PartialEq, serde::Serialize, serde::Deserialize)]");
+    ln!(code, "#[non_exhaustive]");
+    if fields.is_empty() && additional.is_none() {
+        ln!(code, "pub struct {name} {{}}");
+    } else {
+        code.open(format_args!("pub struct {name} {{"));
+        for f in fields {
+            code.docs(&field_doc(f));
+            field_attrs(code, f, sp);
+            ln!(code, "pub {}: {},", f.rust_name, sp.field_text(f));
         }
-    });
-    let extra_init = additional.map(|_| quote!(#extra_name: #default::default(),));
-    let setters = fields.iter().filter(|f| !f.required || f.nullable).map(|f| setter(f, sp));
-    let new_doc = if required.is_empty() {
-        " A value with every optional field left out.".to_owned()
+        if let Some(t) = additional {
+            ln!(code, "/// Properties not listed above, kept as they were sent.");
+            ln!(code, "#[serde(flatten)]");
+            ln!(code, "pub {ADDITIONAL_PROPERTIES}: {},", sp.ty_text(&TypeRef::Map(Box::new(t.clone()))));
+        }
+        code.close("}");
+    }
+
+    code.cfg(item.features);
+    if deprecated {
+        ln!(code, "#[allow(deprecated)]");
+    }
+    code.open(format_args!("impl {name} {{"));
+    if required.is_empty() {
+        ln!(code, "/// A value with every optional field left out.");
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust_name)).collect();
-        format!(" A value with the required {} and every optional field left out.", names.join(", "))
-    };
-    let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    // Nothing required: the empty value is a natural `Default`.
-    let derive_default = required.is_empty().then(|| quote!(Default,));
-    // A deprecated field is still set by `new` and its setter without warnings.
-    let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #doc
-        #allow_deprecated
-        #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#defs)*
-            #extra
-        }
-
-        #allow_deprecated
-        impl #name {
-            #[doc = #new_doc]
-            #many_args
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* #extra_init }
-            }
-            #(#setters)*
-        }
+        ln!(code, "/// A value with the required {} and every optional field left out.", names.join(", "));
     }
+    if required.len() > 7 {
+        ln!(code, "#[allow(clippy::too_many_arguments)]");
+    }
+    let args: Vec<String> = required.iter().map(|f| format!("{}: {}", f.rust_name, sp.field_text(f))).collect();
+    code.signature("pub fn new", &args, " -> Self");
+    let nullable = sp.runtime_text("Nullable");
+    let mut inits: Vec<String> = fields
+        .iter()
+        .map(|f| match (f.required, f.nullable) {
+            (true, false) => f.rust_name.clone(),
+            (false, true) => format!("{}: {nullable}::Absent", f.rust_name),
+            _ => format!("{}: None", f.rust_name),
+        })
+        .collect();
+    if additional.is_some() {
+        inits.push(format!("{ADDITIONAL_PROPERTIES}: {}::default()", sp.prelude_text("Default")));
+    }
+    code.struct_literal("Self", &inits);
+    code.close("}");
+    for f in fields.iter().filter(|f| !f.required || f.nullable) {
+        setter(code, f, sp);
+    }
+    code.close("}");
 }
 
 /// `with_<field>(value)`: sets an optional or nullable field, builder style.
-fn setter(f: &Field, sp: &Spelling) -> TokenStream {
-    let fname = ident(&f.rust_name);
-    let setter = ident(&crate::names::setter(&f.rust_name));
-    let mut inner = sp.ty(&f.ty);
-    if f.boxed {
-        let boxed = sp.prelude_item("Box");
-        inner = quote!(#boxed<#inner>);
-    }
+fn setter(code: &mut Code, f: &Field, sp: &Spelling) {
+    let inner = sp.boxed_text(f);
     let (arg, value) = if f.nullable && !f.required {
-        let (into, nullable) = (sp.prelude_item("Into"), sp.runtime("Nullable"));
-        (quote!(impl #into<#nullable<#inner>>), quote!(value.into()))
+        (format!("impl {}<{}<{inner}>>", sp.prelude_text("Into"), sp.runtime_text("Nullable")), "value.into()")
     } else {
-        (quote!(#inner), quote!(Some(value)))
+        (inner, "Some(value)")
     };
-    let d = format!(" Sets [`{}`](Self::{}).", f.rust_name, f.rust_name);
-    quote! {
-        #[doc = #d]
-        pub fn #setter(mut self, value: #arg) -> Self {
-            self.#fname = #value;
-            self
-        }
-    }
+    ln!(code, "/// Sets [`{0}`](Self::{0}).", f.rust_name);
+    let head = format!("pub fn {}", crate::names::setter(&f.rust_name));
+    code.signature(&head, &["mut self".to_owned(), format!("value: {arg}")], " -> Self");
+    ln!(code, "self.{} = {value};", f.rust_name);
+    ln!(code, "self");
+    code.close("}");
 }
 
 /// An open enum: the known values, and `Unknown` keeping any other, (de)serialized by value.
-fn enum_def(name: &Ident, doc: TokenStream, variants: &[Variant], sp: &Spelling) -> TokenStream {
+fn enum_def(code: &mut Code, item: &Item, docs: &[String], variants: &[Variant]) {
     let integer = variants.iter().all(|v| v.wire.is_i64() || v.wire.is_u64()) && !variants.is_empty();
-    let vdefs: Vec<TokenStream> = variants
-        .iter()
-        .map(|v| {
-            let vn = ident(&v.rust_name);
-            let d = format!(" `{}`", code_span(&v.wire));
-            quote!(#[doc = #d] #vn,)
-        })
-        .collect();
-    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let e = Enum { name, doc, vdefs, names, unknown: ident(ENUM_FALLBACK), p: sp.prelude() };
+    let mut docs = docs.to_vec();
+    docs.push(String::new());
+    docs.push("Open: a value this client does not know is kept in `Unknown`.".into());
+    let derive = if integer {
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]"
+    } else {
+        "#[derive(Debug, Clone, PartialEq, Eq, Hash)]"
+    };
+    open_enum(code, item, &docs, &[derive]);
+    for v in variants {
+        ln!(code, "/// `{}`", code_span(&v.wire));
+        ln!(code, "{},", v.rust_name);
+    }
+    ln!(code, "/// A value this version of the client does not know.");
+    let string_type = item.sp.prelude_text("String");
+    ln!(code, "{ENUM_FALLBACK}({}),", if integer { "i64" } else { &string_type });
+    code.close("}");
     if integer {
-        let values: Vec<Literal> =
-            variants.iter().map(|v| Literal::i64_unsuffixed(v.wire.as_i64().unwrap_or_default())).collect();
-        integer_enum(e, &values)
+        let values: Vec<String> = variants
+            .iter()
+            .map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire.as_i64().unwrap_or_default()).to_string())
+            .collect();
+        integer_enum(code, item, variants, &values);
     } else {
         let wires: Vec<String> = variants
             .iter()
             .map(|v| match &v.wire {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+                Value::String(s) => string(s),
+                other => string(&other.to_string()),
             })
             .collect();
-        string_enum(e, &wires)
+        string_enum(code, item, variants, &wires);
     }
 }
 
-/// The parts both kinds of enum share.
-struct Enum<'a> {
-    name: &'a Ident,
-    doc: TokenStream,
-    vdefs: Vec<TokenStream>,
-    names: Vec<Ident>,
-    unknown: Ident,
-    p: Prelude,
-}
-
-fn integer_enum(e: Enum, values: &[Literal]) -> TokenStream {
-    let Enum { name, doc, vdefs, names, unknown, p } = e;
-    let (from, result) = (&p.from, &p.result);
-    quote! {
-        #doc
-        ///
-        /// Open: a value this client does not know is kept in `Unknown`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#vdefs)*
-            /// A value this version of the client does not know.
-            #unknown(i64),
-        }
-
-        impl #name {
-            /// The value on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    #(Self::#names => #values,)*
-                    Self::#unknown(v) => *v,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl #from<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#values => Self::#names,)*
-                    other => Self::#unknown(other),
-                }
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
+/// `match` arms `Self::Variant => value,` and the reverse, `value => Self::Variant,`.
+fn arms(code: &mut Code, variants: &[Variant], values: &[String], from_value: bool) {
+    for (v, value) in variants.iter().zip(values) {
+        if from_value {
+            ln!(code, "{value} => Self::{},", v.rust_name);
+        } else {
+            ln!(code, "Self::{} => {value},", v.rust_name);
         }
     }
 }
 
-fn string_enum(e: Enum, wires: &[String]) -> TokenStream {
-    let Enum { name, doc, vdefs, names, unknown, p } = e;
-    let (from, result, string) = (&p.from, &p.result, &p.string);
-    quote! {
-        #doc
-        ///
-        /// Open: a value this client does not know is kept in `Unknown`.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#vdefs)*
-            /// A value this version of the client does not know.
-            #unknown(#string),
-        }
+fn integer_enum(code: &mut Code, item: &Item, variants: &[Variant], values: &[String]) {
+    let (name, sp) = (item.name, item.sp);
+    item.open_impl(code, format_args!("impl {name}"));
+    ln!(code, "/// The value on the wire.");
+    code.open(format_args!("pub fn value(&self) -> i64 {{"));
+    code.open(format_args!("match self {{"));
+    arms(code, variants, values, false);
+    ln!(code, "Self::{ENUM_FALLBACK}(v) => *v,");
+    code.close("}");
+    code.close("}");
+    code.close("}");
 
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#names => #wires,)*
-                    Self::#unknown(v) => v,
-                }
-            }
-        }
+    item.open_impl(code, format_args!("impl std::fmt::Display for {name}"));
+    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+    ln!(code, "write!(f, \"{{}}\", self.value())");
+    code.close("}");
+    code.close("}");
 
-        impl #from<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#names,)*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
+    item.open_impl(code, format_args!("impl {}<i64> for {name}", sp.prelude_text("From")));
+    code.open(format_args!("fn from(value: i64) -> Self {{"));
+    code.open(format_args!("match value {{"));
+    arms(code, variants, values, true);
+    ln!(code, "other => Self::{ENUM_FALLBACK}(other),");
+    code.close("}");
+    code.close("}");
+    code.close("}");
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+    item.serialize(code, |code| ln!(code, "serializer.serialize_i64(self.value())"));
+    item.open_deserialize(code);
+    ln!(code, "<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
+    code.close("}");
+    code.close("}");
+}
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+fn string_enum(code: &mut Code, item: &Item, variants: &[Variant], wires: &[String]) {
+    let (name, sp) = (item.name, item.sp);
+    item.open_impl(code, format_args!("impl {name}"));
+    ln!(code, "/// The value on the wire.");
+    code.open(format_args!("pub fn as_str(&self) -> &str {{"));
+    code.open(format_args!("match self {{"));
+    arms(code, variants, wires, false);
+    ln!(code, "Self::{ENUM_FALLBACK}(v) => v,");
+    code.close("}");
+    code.close("}");
+    code.close("}");
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = <#string as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match value.as_str() {
-                    #(#wires => Self::#names,)*
-                    _ => Self::#unknown(value),
-                })
-            }
-        }
-    }
+    item.open_impl(code, format_args!("impl {}<&str> for {name}", sp.prelude_text("From")));
+    code.open(format_args!("fn from(value: &str) -> Self {{"));
+    code.open(format_args!("match value {{"));
+    arms(code, variants, wires, true);
+    ln!(code, "other => Self::{ENUM_FALLBACK}(other.to_owned()),");
+    code.close("}");
+    code.close("}");
+    code.close("}");
+
+    item.open_impl(code, format_args!("impl std::fmt::Display for {name}"));
+    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+    ln!(code, "f.write_str(self.as_str())");
+    code.close("}");
+    code.close("}");
+
+    item.serialize(code, |code| ln!(code, "serializer.serialize_str(self.as_str())"));
+    item.open_deserialize(code);
+    ln!(code, "let value = <{} as serde::Deserialize>::deserialize(deserializer)?;", sp.prelude_text("String"));
+    // prettyplease's layout of `Ok(match … { … })`.
+    code.open(format_args!("Ok("));
+    code.open(format_args!("match value.as_str() {{"));
+    arms(code, variants, wires, true);
+    ln!(code, "_ => Self::{ENUM_FALLBACK}(value),");
+    code.close("},");
+    code.close(")");
+    code.close("}");
+    code.close("}");
 }

@@ -45,20 +45,6 @@ pub struct Spelling {
     imports: BTreeSet<&'static str>,
 }
 
-/// The prelude items as a scope spells them.
-pub struct Prelude {
-    /// `Default`.
-    pub default: TokenStream,
-    /// `From`.
-    pub from: TokenStream,
-    /// `Option`.
-    pub option: TokenStream,
-    /// `Result`.
-    pub result: TokenStream,
-    /// `String`.
-    pub string: TokenStream,
-}
-
 impl Spelling {
     /// Inside `models.rs`, which declares every type of the API.
     pub fn models(api: &Api) -> Self {
@@ -82,7 +68,9 @@ impl Spelling {
     /// such as `models::`, or nothing when `imported` brings them into scope by name).
     pub fn outside<'a>(models: TokenStream, imported: impl IntoIterator<Item = &'a str>) -> Self {
         let shadowed: BTreeSet<String> = imported.into_iter().map(str::to_owned).collect();
-        Self { models: models.to_string(), runtime: "openrouter::".into(), shadowed, imports: BTreeSet::new() }
+        // Printed tokens have spaces between them (`models ::`); a path prefix has none.
+        let models = models.to_string().replace(' ', "");
+        Self { models, runtime: "openrouter::".into(), shadowed, imports: BTreeSet::new() }
     }
 
     /// In docs: the short names a reader expects.
@@ -95,124 +83,102 @@ impl Spelling {
         PRELUDE.iter().any(|(n, _)| *n == name)
     }
 
+    /// One prelude item, as text.
+    pub fn prelude_text(&self, name: &str) -> String {
+        let full = PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).unwrap_or(name);
+        (if self.shadowed.contains(name) { full } else { name }).to_owned()
+    }
+
     /// One prelude item.
     pub fn prelude_item(&self, name: &str) -> TokenStream {
-        let full = PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).unwrap_or(name);
-        let text = if self.shadowed.contains(name) { full } else { name };
-        text.parse().unwrap_or_else(|_| quote!(#name))
+        lex(&self.prelude_text(name))
     }
 
-    /// Every prelude item.
-    pub fn prelude(&self) -> Prelude {
-        let p = |n: &str| self.prelude_item(n);
-        Prelude {
-            default: p("Default"),
-            from: p("From"),
-            option: p("Option"),
-            result: p("Result"),
-            string: p("String"),
-        }
-    }
-
-    /// A runtime item: `Nullable` where imported, else `crate::Nullable`.
-    pub fn runtime(&self, item: &str) -> TokenStream {
-        let name = ident(item);
+    /// A runtime item as text: `Nullable` where imported, else `crate::Nullable`.
+    pub fn runtime_text(&self, item: &str) -> String {
         if self.imports.contains(item) {
-            return quote!(#name);
+            return item.to_owned();
         }
-        let prefix = path_prefix(&self.runtime);
-        quote!(#prefix #name)
+        format!("{}{item}", self.runtime)
+    }
+
+    /// The Rust type for a reference, as prettyplease prints it (`Vec<String>`).
+    pub fn ty_text(&self, t: &TypeRef) -> String {
+        match t {
+            TypeRef::Primitive(p) => match p {
+                Primitive::String => self.prelude_text("String"),
+                Primitive::DateTime => "chrono::DateTime<chrono::Utc>".into(),
+                Primitive::Date => "chrono::NaiveDate".into(),
+                Primitive::Uuid => "uuid::Uuid".into(),
+                Primitive::Url => "url::Url".into(),
+                Primitive::Secret => self.runtime_text("Secret"),
+                Primitive::I32 => "i32".into(),
+                Primitive::I64 => "i64".into(),
+                Primitive::F32 => "f32".into(),
+                Primitive::F64 => "f64".into(),
+                Primitive::Bool => "bool".into(),
+                Primitive::Json => "serde_json::Value".into(),
+                Primitive::Bytes => format!("{}<u8>", self.prelude_text("Vec")),
+            },
+            TypeRef::Named(n) => format!("{}{n}", self.models),
+            TypeRef::Array(i) => format!("{}<{}>", self.prelude_text("Vec"), self.ty_text(i)),
+            TypeRef::Map(v) => {
+                let string = self.prelude_text("String");
+                if **v == TypeRef::Primitive(Primitive::Json) {
+                    format!("serde_json::Map<{string}, serde_json::Value>")
+                } else {
+                    format!("std::collections::BTreeMap<{string}, {}>", self.ty_text(v))
+                }
+            }
+        }
     }
 
     /// The Rust type for a reference.
     pub fn ty(&self, t: &TypeRef) -> TokenStream {
-        match t {
-            TypeRef::Primitive(p) => match p {
-                Primitive::String => self.prelude_item("String"),
-                Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-                Primitive::Date => quote!(chrono::NaiveDate),
-                Primitive::Uuid => quote!(uuid::Uuid),
-                Primitive::Url => quote!(url::Url),
-                Primitive::Secret => self.runtime("Secret"),
-                Primitive::I32 => quote!(i32),
-                Primitive::I64 => quote!(i64),
-                Primitive::F32 => quote!(f32),
-                Primitive::F64 => quote!(f64),
-                Primitive::Bool => quote!(bool),
-                Primitive::Json => quote!(serde_json::Value),
-                Primitive::Bytes => {
-                    let vec = self.prelude_item("Vec");
-                    quote!(#vec<u8>)
-                }
-            },
-            TypeRef::Named(n) => {
-                let n = ident(n);
-                let models = path_prefix(&self.models);
-                quote!(#models #n)
-            }
-            TypeRef::Array(i) => {
-                let (vec, i) = (self.prelude_item("Vec"), self.ty(i));
-                quote!(#vec<#i>)
-            }
-            TypeRef::Map(v) => {
-                let string = self.prelude_item("String");
-                if **v == TypeRef::Primitive(Primitive::Json) {
-                    quote!(serde_json::Map<#string, serde_json::Value>)
-                } else {
-                    let v = self.ty(v);
-                    quote!(std::collections::BTreeMap<#string, #v>)
-                }
-            }
+        lex(&self.ty_text(t))
+    }
+
+    /// A field's type without `Option`/`Nullable`: boxed when recursive.
+    pub fn boxed_text(&self, f: &Field) -> String {
+        let ty = self.ty_text(&f.ty);
+        if f.boxed {
+            format!("{}<{ty}>", self.prelude_text("Box"))
+        } else {
+            ty
         }
     }
 
-    /// The declared type of a struct field: boxed when recursive, `Option` when optional or
-    /// nullable, `Nullable` when both (absent and `null` differ on the wire).
-    pub fn field(&self, f: &Field) -> TokenStream {
-        let mut ty = self.ty(&f.ty);
-        if f.boxed {
-            let boxed = self.prelude_item("Box");
-            ty = quote!(#boxed<#ty>);
-        }
+    /// The declared type of a struct field, as text: boxed when recursive, `Option` when
+    /// optional or nullable, `Nullable` when both (absent and `null` differ on the wire).
+    pub fn field_text(&self, f: &Field) -> String {
+        let ty = self.boxed_text(f);
         match (f.required, f.nullable) {
             (true, false) => ty,
-            (true, true) | (false, false) => {
-                let option = self.prelude_item("Option");
-                quote!(#option<#ty>)
-            }
-            (false, true) => {
-                let nullable = self.runtime("Nullable");
-                quote!(#nullable<#ty>)
-            }
+            (true, true) | (false, false) => format!("{}<{ty}>", self.prelude_text("Option")),
+            (false, true) => format!("{}<{ty}>", self.runtime_text("Nullable")),
         }
     }
 }
 
-/// The tokens of a path prefix such as `crate::models::` (empty text: no prefix).
-fn path_prefix(text: &str) -> TokenStream {
-    if text.is_empty() {
-        return TokenStream::new();
-    }
-    // The prefixes are our own constants and a caller's tokens printed back: they always lex.
+/// Tokens of text this module spells: paths and types made of sanitized names and our own
+/// constants, which always lex.
+fn lex(text: &str) -> TokenStream {
     text.parse().unwrap_or_default()
 }
 
 /// How a type reads in docs: `Vec<String>`, `CreateAuthKeysCodeResponseData`.
 pub fn type_name(t: &TypeRef) -> String {
-    spaced(Spelling::docs().ty(t))
+    Spelling::docs().ty_text(t)
 }
 
 /// How a field's declared type reads in docs: `Option<Nullable<String>>`.
 pub fn field_type_name(f: &Field) -> String {
-    spaced(Spelling::docs().field(f))
+    Spelling::docs().field_text(f)
 }
 
-fn spaced(tokens: TokenStream) -> String {
-    tokens.to_string().replace(" < ", "<").replace(" >", ">").replace(" :: ", "::").replace(" ,", ",")
-}
-
-/// `#[doc = ...]` lines for spec text (escaped) followed by our own lines (trusted Markdown).
-pub fn docs(spec_text: &[Option<&str>], ours: &[String]) -> TokenStream {
+/// The doc lines for spec text (escaped) followed by our own lines (trusted Markdown), each
+/// part a paragraph; an empty entry is a blank line.
+pub fn doc_lines(spec_text: &[Option<&str>], ours: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for text in spec_text.iter().flatten() {
         let text = text.trim();
@@ -224,15 +190,19 @@ pub fn docs(spec_text: &[Option<&str>], ours: &[String]) -> TokenStream {
         }
         lines.extend(doc_text(text).lines().map(str::to_owned));
     }
-    // Each of our entries is a paragraph.
     for para in ours {
         if !lines.is_empty() {
             lines.push(String::new());
         }
         lines.extend(para.lines().map(str::to_owned));
     }
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+    lines
+}
+
+/// `#[doc = ...]` lines for spec text (escaped) followed by our own lines (trusted Markdown).
+pub fn docs(spec_text: &[Option<&str>], ours: &[String]) -> TokenStream {
+    let attrs = doc_lines(spec_text, ours).into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
@@ -413,7 +383,7 @@ pub fn format_gated(tokens: TokenStream, attrs: &TokenStream, source: &str) -> R
 }
 
 /// prettyplease keeps no blank lines; put one between items, as a person would.
-fn space_items(code: &str) -> String {
+pub fn space_items(code: &str) -> String {
     const STARTS: &[&str] =
         &["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "const ", "type ", "enum ", "struct "];
     let mut out = String::with_capacity(code.len() + code.len() / 16);

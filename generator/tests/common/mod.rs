@@ -100,3 +100,36 @@ pub fn cargo_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (bool, Stri
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The files the emitters write as text (`emit::code`) whose layout is not prettyplease's:
+/// they promise the layout prettyplease gives the same code, so the crate reads the same
+/// whichever way a file is made. Compared without blank lines (prettyplease keeps none) and
+/// comments (`syn` drops them).
+#[allow(dead_code)]
+pub fn not_laid_out_as_prettyplease(files: &[generator::GeneratedFile]) -> Vec<String> {
+    let code_lines = |text: &str| -> Vec<String> {
+        text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("// ")).map(str::to_owned).collect()
+    };
+    let emitted = |p: &str| p == "src/models.rs";
+    let mut wrong = Vec::new();
+    for f in files.iter().filter(|f| emitted(&f.path)) {
+        let file = match syn::parse_file(&f.contents) {
+            Ok(file) => file,
+            Err(e) => {
+                wrong.push(format!("{}: does not parse: {e}", f.path));
+                continue;
+            }
+        };
+        let (ours, pretty) = (code_lines(&f.contents), code_lines(&prettyplease::unparse(&file)));
+        if let Some(i) = (0..ours.len().max(pretty.len())).find(|&i| ours.get(i) != pretty.get(i)) {
+            wrong.push(format!(
+                "{}: code line {} is {:?}, prettyplease writes {:?}",
+                f.path,
+                i + 1,
+                ours.get(i).map(String::as_str).unwrap_or("(end)"),
+                pretty.get(i).map(String::as_str).unwrap_or("(end)")
+            ));
+        }
+    }
+    wrong
+}

@@ -1,0 +1,218 @@
+//! Rust source written as text, for the emitters that make most of the output (the models):
+//! building tokens, parsing them with `syn` and printing them with prettyplease costs ~100×
+//! more than writing the same text, and a large spec has thousands of types.
+//!
+//! The text is laid out as prettyplease lays it out, so it reads like the rest of the crate and
+//! `tokens::format_file` of it is the identity. The writer knows the few layout rules of what
+//! the emitters write (blocks, one field or variant per line, struct literals within
+//! prettyplease's width, signatures and `cfg` lists one entry per line when too wide); an item
+//! with a line these rules do not cover (wider than prettyplease's margin) is handed to
+//! prettyplease whole ([`lay_out`]). A test holds every spec's models to that identity.
+
+use super::tokens::space_items;
+use crate::diag::Error;
+use std::fmt::Write;
+
+/// prettyplease's line width: a line that fits is never broken.
+pub const MARGIN: usize = 89;
+
+/// prettyplease's widest one-line struct literal (`Self { a, b }`, 35 characters).
+const STRUCT_LITERAL_WIDTH: usize = 35;
+
+const INDENT: &str = "    ";
+
+/// Rust text being written, one line at a time at the current depth.
+#[derive(Default)]
+pub struct Code {
+    text: String,
+    depth: usize,
+}
+
+/// `ln!(code, "format", args…)`: writes one line.
+macro_rules! ln {
+    ($code:expr, $($arg:tt)*) => {
+        $code.line(format_args!($($arg)*))
+    };
+}
+pub(crate) use ln;
+
+impl Code {
+    /// An empty text.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes one line at the current depth.
+    pub fn line(&mut self, args: std::fmt::Arguments) {
+        for _ in 0..self.depth {
+            self.text.push_str(INDENT);
+        }
+        // Writing to a String cannot fail.
+        let _ = self.text.write_fmt(args);
+        self.text.push('\n');
+    }
+
+    /// Writes `head {` and goes one level in.
+    pub fn open(&mut self, head: std::fmt::Arguments) {
+        self.line(head);
+        self.depth += 1;
+    }
+
+    /// Comes one level out and writes `tail` (`}`, `},`, `})` …).
+    pub fn close(&mut self, tail: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        ln!(self, "{tail}");
+    }
+
+    /// `///` lines (each entry one line; an empty entry is a blank doc line), as prettyplease
+    /// prints `#[doc = " …"]` attributes: trailing spaces trimmed.
+    pub fn docs(&mut self, lines: &[String]) {
+        for l in lines {
+            match l.trim_end() {
+                "" => ln!(self, "///"),
+                l => ln!(self, "/// {l}"),
+            }
+        }
+    }
+
+    /// `#[cfg(…)]` for "any of `features`" (nothing when the list is empty); when it does not
+    /// fit on one line, `any(…)` on a line of its own, or else one feature per line.
+    pub fn cfg(&mut self, features: &[&str]) {
+        match features {
+            [] => {}
+            [one] => ln!(self, "#[cfg(feature = {})]", string(one)),
+            many => {
+                let list: Vec<String> = many.iter().map(|f| format!("feature = {}", string(f))).collect();
+                let one_line = format!("#[cfg(any({}))]", list.join(", "));
+                let any = format!("any({})", list.join(", "));
+                if self.fits(&one_line) {
+                    ln!(self, "{one_line}");
+                } else {
+                    self.open(format_args!("#[cfg("));
+                    if self.fits(&any) {
+                        ln!(self, "{any}");
+                        self.close(")]");
+                        return;
+                    }
+                    self.open(format_args!("any("));
+                    let last = list.len() - 1;
+                    for (i, f) in list.iter().enumerate() {
+                        ln!(self, "{f}{}", if i == last { "" } else { "," });
+                    }
+                    self.close(")");
+                    self.close(")]");
+                }
+            }
+        }
+    }
+
+    /// `head(args) tail {` on one line when it fits, else one argument per line; then one
+    /// level in (the caller writes the body and closes with `}`).
+    pub fn signature(&mut self, head: &str, args: &[String], tail: &str) {
+        let one_line = format!("{head}({}){tail} {{", args.join(", "));
+        if args.is_empty() || self.fits(&one_line) {
+            self.open(format_args!("{one_line}"));
+        } else {
+            ln!(self, "{head}(");
+            for a in args {
+                ln!(self, "{INDENT}{a},");
+            }
+            self.open(format_args!("){tail} {{"));
+        }
+    }
+
+    /// A struct literal `path { fields }` as the last line of a block: on one line when short.
+    pub fn struct_literal(&mut self, path: &str, fields: &[String]) {
+        let one_line =
+            if fields.is_empty() { format!("{path} {{}}") } else { format!("{path} {{ {} }}", fields.join(", ")) };
+        if one_line.len() <= STRUCT_LITERAL_WIDTH && self.fits(&one_line) {
+            ln!(self, "{one_line}");
+        } else {
+            self.open(format_args!("{path} {{"));
+            for f in fields {
+                ln!(self, "{f},");
+            }
+            self.close("}");
+        }
+    }
+
+    /// Whether `line` fits within the margin at the current depth.
+    pub fn fits(&self, line: &str) -> bool {
+        self.depth * INDENT.len() + line.chars().count() <= MARGIN
+    }
+
+    /// The text written, unspaced (see [`lay_out`]).
+    pub fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// A Rust string literal, escaped as `proc_macro2` writes it (and so prettyplease prints it).
+pub fn string(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
+/// Items written by [`Code`], spaced as the crate is: when a code line is wider than the margin
+/// (a case the writer does not lay out itself), prettyplease lays the items out instead.
+pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
+    let too_wide = text.lines().any(|l| {
+        let t = l.trim_start();
+        !t.starts_with("//") && l.chars().count() > MARGIN
+    });
+    if !too_wide {
+        return Ok(space_items(&text));
+    }
+    let file = syn::parse_file(&text)
+        .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}\n{text}")))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(text: &str) -> String {
+        space_items(&prettyplease::unparse(&syn::parse_file(text).unwrap()))
+    }
+
+    #[test]
+    fn signatures_literals_and_cfg_lists_are_laid_out_as_prettyplease_does() {
+        let mut code = Code::new();
+        code.cfg(&["a", "b"]);
+        code.open(format_args!("impl S {{"));
+        code.signature("pub fn new", &["a: i64".into(), "b: Option<String>".into()], " -> Self");
+        code.struct_literal("Self", &["a".into(), "b".into()]);
+        code.close("}");
+        let long: Vec<String> = (0..6).map(|i| format!("argument_number_{i}: Option<String>")).collect();
+        code.signature("pub fn long", &long, " -> Self");
+        let fields: Vec<String> = long.iter().map(|a| a.split(':').next().unwrap().to_owned()).collect();
+        code.struct_literal("Self", &fields);
+        code.close("}");
+        code.close("}");
+        let many: Vec<String> = (0..12).map(|i| format!("feature_{i}")).collect();
+        code.cfg(&many.iter().map(String::as_str).collect::<Vec<_>>());
+        code.line(format_args!("pub struct T {{}}"));
+        let text = lay_out(code.finish(), "test.yaml").unwrap();
+        assert!(text.contains("    pub fn long(\n        argument_number_0"), "{text}");
+        assert!(text.contains("#[cfg(\n    any(\n"), "{text}");
+        assert_eq!(text, pretty(&text));
+    }
+
+    #[test]
+    fn a_line_wider_than_the_margin_is_laid_out_by_prettyplease() {
+        let mut code = Code::new();
+        code.open(format_args!("fn f() -> i64 {{"));
+        let sum: Vec<String> = (0..30).map(|i| format!("value_{i}")).collect();
+        ln!(code, "{}", sum.join(" + "));
+        code.close("}");
+        let text = lay_out(code.finish(), "test.yaml").unwrap();
+        assert!(text.lines().all(|l| l.len() <= MARGIN), "{text}");
+        assert_eq!(text, pretty(&text));
+    }
+
+    #[test]
+    fn text_that_does_not_parse_is_an_internal_error() {
+        let err = lay_out(format!("fn f() {{ {} }}\n", "x ".repeat(60)), "test.yaml").unwrap_err();
+        assert!(err.to_string().contains("generated Rust does not parse"), "{err}");
+    }
+}
