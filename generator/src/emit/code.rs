@@ -152,19 +152,38 @@ pub fn string(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
 
-/// Items written by [`Code`], spaced as the crate is: when a code line is wider than the margin
-/// (a case the writer does not lay out itself), prettyplease lays the items out instead.
+/// Items written by [`Code`], spaced as the crate is: an item with a code line wider than the
+/// margin (a case the writer does not lay out itself) is laid out by prettyplease instead.
 pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
-    let too_wide = text.lines().any(|l| {
-        let t = l.trim_start();
-        !t.starts_with("//") && l.chars().count() > MARGIN
-    });
-    if !too_wide {
-        return Ok(space_items(&text));
+    let mut out = String::with_capacity(text.len());
+    let mut item = 0;
+    let mut too_wide = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        let l = line.trim_end_matches('\n');
+        let comment = l.trim_start().starts_with("//");
+        too_wide |= !comment && l.len() > MARGIN && l.chars().count() > MARGIN;
+        // An item ends with a closing brace or a semicolon in the first column.
+        let ends = !comment && !l.starts_with(' ') && (l == "}" || l.ends_with(';') || l.ends_with("{}"));
+        if ends {
+            push_item(&mut out, &text[item..at], too_wide, source)?;
+            (item, too_wide) = (at, false);
+        }
     }
-    let file = syn::parse_file(&text)
-        .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}\n{text}")))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    push_item(&mut out, &text[item..], too_wide, source)?;
+    Ok(space_items(&out))
+}
+
+fn push_item(out: &mut String, item: &str, too_wide: bool, source: &str) -> Result<(), Error> {
+    if !too_wide {
+        out.push_str(item);
+        return Ok(());
+    }
+    let file = syn::parse_file(item)
+        .map_err(|e| Error::internal(source, format!("generated Rust does not parse: {e}\n{item}")))?;
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(())
 }
 
 #[cfg(test)]

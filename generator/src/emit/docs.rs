@@ -43,8 +43,7 @@ fn escape_line(line: &str) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars[i..].iter().take(8).collect();
-        if rest.starts_with("https://") || rest.starts_with("http://") {
+        if c == 'h' && (starts_with(&chars[i..], "https://") || starts_with(&chars[i..], "http://")) {
             let url: String = chars[i..]
                 .iter()
                 .take_while(|c| !c.is_whitespace() && !matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
@@ -73,6 +72,12 @@ fn escape_line(line: &str) -> String {
         out.push('`');
     }
     out
+}
+
+/// Whether `chars` begins with `prefix` (per character: no string is built per position).
+fn starts_with(chars: &[char], prefix: &str) -> bool {
+    let mut rest = chars.iter();
+    prefix.chars().all(|p| rest.next() == Some(&p))
 }
 
 #[cfg(test)]

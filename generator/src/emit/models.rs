@@ -208,7 +208,10 @@ fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[U
         code.close("}");
     });
     item.open_deserialize(code);
-    ln!(code, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    // Too wide for one line at this depth: prettyplease puts the argument on its own.
+    ln!(code, "let value = <serde_json::Value as serde::Deserialize>::deserialize(");
+    ln!(code, "    deserializer,");
+    ln!(code, ")?;");
     code.open(format_args!("match value.get({}).and_then(serde_json::Value::as_str) {{", string(property)));
     // A value claimed by two branches selects the first.
     let mut seen = std::collections::BTreeSet::new();
