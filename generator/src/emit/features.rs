@@ -56,11 +56,6 @@ impl Features {
         self.by_type.get(id).into_iter().flatten().map(String::as_str).collect()
     }
 
-    /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]` for a model.
-    pub fn cfg_type(&self, id: &str) -> TokenStream {
-        cfg(&self.of_type(id))
-    }
-
     /// The docs line saying which features an item needs.
     pub fn doc_line(features: &[&str]) -> String {
         let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();

@@ -3,7 +3,7 @@
 
 use super::code::{lay_out, ln, string, Code};
 use super::features::Features;
-use super::tokens::{code_span, doc_lines, format_file, format_gated, type_name, Spelling};
+use super::tokens::{code_span, doc_lines, format_file, type_name, Spelling};
 use super::validate::{join_helper, Validation};
 use crate::diag::Error;
 use crate::ir::*;
@@ -40,14 +40,10 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
     let one = |t: &TypeDef| -> Result<String, Error> {
         let on = features.of_type(&t.rust_name);
         let mut code = Code::new();
-        type_def(&mut code, t, &sp, &on);
-        let mut text = lay_out(code.finish(), source)?;
         // Every item of the type (its impls too) compiles under the features that reach it.
-        if let Some(validate) = validation.method(api, t, &sp) {
-            text.push('\n');
-            text.push_str(&format_gated(validate, &features.cfg_type(&t.rust_name), source)?);
-        }
-        Ok(text)
+        type_def(&mut code, t, &sp, &on);
+        validation.method(&mut code, api, t, &sp, &on);
+        lay_out(code.finish(), source)
     };
     // Types are written on every core, a batch at a time, so only one batch of text waits
     // beside the file; `collect` keeps their order.

@@ -359,29 +359,6 @@ fn impl_parts(item: &TokenStream) -> Option<(TokenStream, TokenStream)> {
         .then(|| (head.iter().cloned().collect(), body.stream()))
 }
 
-/// [`format_file`] with the outer attributes `attrs` (a `cfg`) put on every item.
-pub fn format_gated(tokens: TokenStream, attrs: &TokenStream, source: &str) -> Result<String, Error> {
-    if attrs.is_empty() {
-        return format_file(tokens, source);
-    }
-    use syn::parse::Parser;
-    let internal = |e: syn::Error| Error::internal(source, format!("generated Rust does not parse: {e}"));
-    let mut file = syn::parse2::<syn::File>(tokens).map_err(internal)?;
-    for item in &mut file.items {
-        let attrs = syn::Attribute::parse_outer.parse2(attrs.clone()).map_err(internal)?;
-        let target = match item {
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            _ => continue,
-        };
-        target.splice(0..0, attrs);
-    }
-    Ok(space_items(&prettyplease::unparse(&file)))
-}
-
 /// prettyplease keeps no blank lines; put one between items, as a person would.
 pub fn space_items(code: &str) -> String {
     const STARTS: &[&str] =

@@ -7,9 +7,10 @@
 //! offending value in wire names (`data.key_label: …`). Operation methods call it and turn a
 //! failure into `Request::invalid`, so no HTTP call is made.
 
-use super::tokens::{ident, Spelling};
+use super::code::{ln, string, Code};
+use super::tokens::Spelling;
 use crate::ir::*;
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,115 +79,124 @@ impl Validation {
         }
     }
 
-    /// `impl T { pub fn validate(&self) … }` for a type that gets one.
-    pub fn method(&self, api: &Api, t: &TypeDef, sp: &Spelling) -> Option<TokenStream> {
-        if !self.has_method(&t.rust_name) {
-            return None;
+    /// Writes `impl T { pub fn validate(&self) … }` under the type's `cfg`, for a type that gets
+    /// one; `false` for any other type.
+    pub fn method(&self, code: &mut Code, api: &Api, t: &TypeDef, sp: &Spelling, features: &[&str]) -> bool {
+        if !self.has_method(&t.rust_name) || matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Alias(_)) {
+            return false;
         }
-        let name = ident(&t.rust_name);
-        let body = match &t.kind {
-            TypeKind::Struct { fields, additional } => {
-                let mut checks: Vec<TokenStream> = fields.iter().filter_map(|f| self.field_checks(api, f)).collect();
-                if let Some(a) = additional {
-                    let path = quote!(key);
-                    if let Some(inner) = self.nested(api, a, quote!(item), path) {
-                        checks.push(quote!(for (key, item) in &self.additional_properties { #inner }));
-                    }
-                }
-                quote!(#(#checks)* Ok(()))
-            }
-            TypeKind::Union { variants, .. } => {
-                let arms: Vec<(Ident, TokenStream)> = variants
-                    .iter()
-                    .filter_map(|v| Some((ident(&v.rust_name), self.nested(api, &v.ty, quote!(value), quote!(""))?)))
-                    .collect();
-                if let [(vn, inner)] = arms.as_slice() {
-                    quote! {
-                        if let Self::#vn(value) = self {
-                            #inner
-                        }
-                        Ok(())
-                    }
-                } else if arms.is_empty() {
-                    quote!(Ok(()))
-                } else {
-                    let arms = arms.iter().map(|(vn, inner)| quote!(Self::#vn(value) => { #inner }));
-                    quote! {
-                        match self {
-                            #(#arms)*
-                            _ => {}
-                        }
-                        Ok(())
-                    }
-                }
-            }
-            TypeKind::Enum { .. } | TypeKind::Alias(_) => return None,
-        };
-        let doc = format!(
-            " Checks the constraints the spec sets on [`{}`] and the values inside it (lengths, bounds, item counts) \
-             before it is sent; the error names the first value out of bounds by its path in wire names.",
+        code.cfg(features);
+        // Checking a deprecated field is still the crate's job: no warning for it.
+        if matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated)) {
+            ln!(code, "#[allow(deprecated)]");
+        }
+        code.open(format_args!("impl {} {{", t.rust_name));
+        ln!(
+            code,
+            "/// Checks the constraints the spec sets on [`{}`] and the values inside it (lengths, bounds, item \
+             counts) before it is sent; the error names the first value out of bounds by its path in wire names.",
             t.rust_name
         );
-        let (result, string) = (sp.prelude_item("Result"), sp.prelude_item("String"));
-        // Checking a deprecated field is still the crate's job: no warning for it.
-        let deprecated = matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated));
-        let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
-        Some(quote! {
-            #allow
-            impl #name {
-                #[doc = #doc]
-                ///
-                /// # Errors
-                ///
-                /// A message such as `key_label: must be at most 100 characters long (got 101)`.
-                pub fn validate(&self) -> #result<(), #string> {
-                    #body
+        ln!(code, "///");
+        ln!(code, "/// # Errors");
+        ln!(code, "///");
+        ln!(code, "/// A message such as `key_label: must be at most 100 characters long (got 101)`.");
+        let (result, string) = (sp.prelude_text("Result"), sp.prelude_text("String"));
+        code.open(format_args!("pub fn validate(&self) -> {result}<(), {string}> {{"));
+        match &t.kind {
+            TypeKind::Struct { fields, additional } => {
+                for f in fields {
+                    self.field_checks(code, api, f);
+                }
+                if let Some(a) = additional.as_ref().filter(|a| self.checks_inside(api, a)) {
+                    code.open(format_args!("for (key, item) in &self.additional_properties {{"));
+                    self.nested(code, api, a, "item", "key");
+                    code.close("}");
                 }
             }
-        })
+            TypeKind::Union { variants, .. } => {
+                let checked: Vec<&UnionVariant> = variants.iter().filter(|v| self.checks_inside(api, &v.ty)).collect();
+                if let [v] = checked.as_slice() {
+                    code.open(format_args!("if let Self::{}(value) = self {{", v.rust_name));
+                    self.nested(code, api, &v.ty, "value", "\"\"");
+                    code.close("}");
+                } else if !checked.is_empty() {
+                    code.open(format_args!("match self {{"));
+                    for v in checked {
+                        code.open(format_args!("Self::{}(value) => {{", v.rust_name));
+                        self.nested(code, api, &v.ty, "value", "\"\"");
+                        code.close("}");
+                    }
+                    ln!(code, "_ => {{}}");
+                    code.close("}");
+                }
+            }
+            TypeKind::Enum { .. } | TypeKind::Alias(_) => {}
+        }
+        ln!(code, "Ok(())");
+        code.close("}");
+        code.close("}");
+        true
     }
 
     /// The checks of one field: its own constraints, then the types inside it.
-    fn field_checks(&self, api: &Api, f: &Field) -> Option<TokenStream> {
-        let wire = f.wire_name.as_str();
-        let mut checks = own_checks(f, wire);
-        if let Some(inner) = self.nested(api, &f.ty, quote!(value), quote!(#wire)) {
-            checks.push(inner);
+    fn field_checks(&self, code: &mut Code, api: &Api, f: &Field) {
+        let own = has_own_checks(f);
+        let nested = self.checks_inside(api, &f.ty);
+        if !own && !nested {
+            return;
         }
-        if checks.is_empty() {
-            return None;
-        }
-        let fname = ident(&f.rust_name);
-        Some(if f.required && !f.nullable {
-            quote!({ let value = &self.#fname; #(#checks)* })
+        if f.required && !f.nullable {
+            code.open(format_args!("{{"));
+            ln!(code, "let value = &self.{};", f.rust_name);
         } else {
             // `Option` and `Nullable` both have `as_ref() -> Option<&T>`.
-            quote!(if let Some(value) = self.#fname.as_ref() { #(#checks)* })
-        })
+            code.open(format_args!("if let Some(value) = self.{}.as_ref() {{", f.rust_name));
+        }
+        own_checks(code, f, &f.wire_name);
+        if nested {
+            self.nested(code, api, &f.ty, "value", &string(&f.wire_name));
+        }
+        code.close("}");
     }
 
-    /// Code checking the nested types of `value: &ty`, whose path is the `String`/`&str`
-    /// expression `path`; `None` when nothing inside needs checking.
-    fn nested(&self, api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream) -> Option<TokenStream> {
+    /// Whether a value of `ty` has a type with a `validate` method inside it to call.
+    fn checks_inside(&self, api: &Api, ty: &TypeRef) -> bool {
         if !contains(ty, &self.needs) {
-            return None;
+            return false;
         }
         match ty {
-            TypeRef::Primitive(_) => None,
+            TypeRef::Primitive(_) => false,
             TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => self.nested(api, target, value, path),
-                Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) if self.has_method(n) => Some(quote! {
-                    #value.validate().map_err(|e| join(#path, &e))?;
-                }),
-                _ => None,
+                Some(TypeKind::Alias(target)) => self.checks_inside(api, target),
+                Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) => self.has_method(n),
+                _ => false,
+            },
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.checks_inside(api, inner),
+        }
+    }
+
+    /// Writes the checks of the nested types of `value: &ty`, whose path is the `String`/`&str`
+    /// expression `path` (only called when [`Self::checks_inside`]).
+    fn nested(&self, code: &mut Code, api: &Api, ty: &TypeRef, value: &str, path: &str) {
+        match ty {
+            TypeRef::Primitive(_) => {}
+            TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => self.nested(code, api, target, value, path),
+                Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) if self.has_method(n) => {
+                    ln!(code, "{value}.validate().map_err(|e| join({path}, &e))?;")
+                }
+                _ => {}
             },
             TypeRef::Array(inner) => {
-                let item = self.nested(api, inner, quote!(item), quote!(&format!("{}[{}]", #path, i)))?;
-                Some(quote!(for (i, item) in #value.iter().enumerate() { #item }))
+                code.open(format_args!("for (i, item) in {value}.iter().enumerate() {{"));
+                self.nested(code, api, inner, "item", &format!("&format!(\"{{}}[{{}}]\", {path}, i)"));
+                code.close("}");
             }
             TypeRef::Map(inner) => {
-                let item = self.nested(api, inner, quote!(item), quote!(&join(#path, key)))?;
-                Some(quote!(for (key, item) in #value { #item }))
+                code.open(format_args!("for (key, item) in {value} {{"));
+                self.nested(code, api, inner, "item", &format!("&join({path}, key)"));
+                code.close("}");
             }
         }
     }
@@ -246,75 +256,89 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// The field's own constraints on `value` (a reference to the field's type).
-fn own_checks(f: &Field, wire: &str) -> Vec<TokenStream> {
+/// Whether the field has constraints of its own that are checked.
+fn has_own_checks(f: &Field) -> bool {
     let c = &f.constraints;
-    let mut out = Vec::new();
+    match &f.ty {
+        TypeRef::Primitive(Primitive::String | Primitive::Secret) => c.min_length.is_some() || c.max_length.is_some(),
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64) => {
+            c.minimum.is_some() || c.maximum.is_some()
+        }
+        TypeRef::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
+        _ => false,
+    }
+}
+
+/// Writes the field's own constraints on `value` (a reference to the field's type); `false`
+/// when it has none that are checked ([`has_own_checks`]).
+fn own_checks(code: &mut Code, f: &Field, wire: &str) -> bool {
+    let c = &f.constraints;
     // Braces in a wire name must not become format arguments.
     let wire = wire.replace('{', "{{").replace('}', "}}");
-    let fail = |problem: String, got: TokenStream| {
-        let message = format!("{wire}: {problem} (got {{got}})");
-        quote! {
-            let got = #got;
-            return Err(format!(#message));
+    let mut wrote = false;
+    let mut check = |code: &mut Code, test: String, problem: String, got: &str| {
+        wrote = true;
+        code.open(format_args!("if {test} {{"));
+        ln!(code, "let got = {got};");
+        let message = string(&format!("{wire}: {problem} (got {{got}})"));
+        let one_line = format!("return Err(format!({message}));");
+        if code.fits(&one_line) {
+            ln!(code, "{one_line}");
+        } else {
+            // prettyplease's layout when the call does not fit.
+            ln!(code, "return Err(");
+            ln!(code, "    format!({message}),");
+            ln!(code, ");");
         }
+        code.close("}");
     };
+    let usize = |n: usize| Literal::usize_unsuffixed(n).to_string();
     match &f.ty {
         TypeRef::Primitive(p @ (Primitive::String | Primitive::Secret)) => {
             // A secret's length is checked, never shown: only counts reach the message.
             let len = match p {
-                Primitive::Secret => quote!(value.expose_secret().chars().count()),
-                _ => quote!(value.chars().count()),
+                Primitive::Secret => "value.expose_secret().chars().count()",
+                _ => "value.chars().count()",
             };
             if let Some(n) = c.min_length {
-                let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must be at least {} long", count(n, "character")), len.clone());
-                out.push(quote!(if #len < #lit { #err }));
+                let problem = format!("must be at least {} long", count(n, "character"));
+                check(code, format!("{len} < {}", usize(n)), problem, len);
             }
             if let Some(n) = c.max_length {
-                let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must be at most {} long", count(n, "character")), len.clone());
-                out.push(quote!(if #len > #lit { #err }));
+                let problem = format!("must be at most {} long", count(n, "character"));
+                check(code, format!("{len} > {}", usize(n)), problem, len);
             }
         }
         TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)) => {
             let number = match p {
-                Primitive::F64 => quote!(*value),
-                _ => quote!((*value as f64)),
+                Primitive::F64 => "*value",
+                _ => "(*value as f64)",
             };
-            let shown = quote!(value);
+            let lit = |n: f64| Literal::f64_unsuffixed(n).to_string();
             if let Some((n, exclusive)) = c.minimum {
-                let lit = Literal::f64_unsuffixed(n);
-                let (test, words) = if exclusive { (quote!(<=), "greater than") } else { (quote!(<), "at least") };
-                let err = fail(format!("must be {words} {n}"), shown.clone());
-                out.push(quote!(if #number #test #lit { #err }));
+                let (test, words) = if exclusive { ("<=", "greater than") } else { ("<", "at least") };
+                check(code, format!("{number} {test} {}", lit(n)), format!("must be {words} {n}"), "value");
             }
             if let Some((n, exclusive)) = c.maximum {
-                let lit = Literal::f64_unsuffixed(n);
-                let (test, words) = if exclusive { (quote!(>=), "less than") } else { (quote!(>), "at most") };
-                let err = fail(format!("must be {words} {n}"), shown.clone());
-                out.push(quote!(if #number #test #lit { #err }));
+                let (test, words) = if exclusive { (">=", "less than") } else { (">", "at most") };
+                check(code, format!("{number} {test} {}", lit(n)), format!("must be {words} {n}"), "value");
             }
         }
         TypeRef::Array(_) => {
-            let len = quote!(value.len());
             if let Some(n) = c.min_items {
-                let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must have at least {}", count(n, "item")), len.clone());
                 // At least one item reads as "not empty" (clippy's `len_zero`).
-                let test = if n == 1 { quote!(value.is_empty()) } else { quote!(#len < #lit) };
-                out.push(quote!(if #test { #err }));
+                let test = if n == 1 { "value.is_empty()".to_owned() } else { format!("value.len() < {}", usize(n)) };
+                check(code, test, format!("must have at least {}", count(n, "item")), "value.len()");
             }
             if let Some(n) = c.max_items {
-                let lit = Literal::usize_unsuffixed(n);
-                let err = fail(format!("must have at most {}", count(n, "item")), len.clone());
-                out.push(quote!(if #len > #lit { #err }));
+                let problem = format!("must have at most {}", count(n, "item"));
+                check(code, format!("value.len() > {}", usize(n)), problem, "value.len()");
             }
         }
         // Constraints on other types (formats, maps) are not checked client-side.
         _ => {}
     }
-    out
+    wrote
 }
 
 #[cfg(test)]
@@ -362,12 +386,17 @@ mod tests {
         let api = crate::lower_value(doc, &["T".to_owned()], "t.yaml").unwrap();
         let v = Validation::new(&api);
         let sp = Spelling::models(&api);
-        let outer = v.method(&api, &api.types["PostARequest"], &sp).unwrap().to_string();
-        assert!(outer.contains("value . validate () . map_err (| e | join (\"inner\" , & e))"), "{outer}");
-        assert!(outer.contains("for (i , item) in value . iter () . enumerate ()"), "{outer}");
+        let method = |name: &str| {
+            let mut code = Code::new();
+            assert!(v.method(&mut code, &api, &api.types[name], &sp, &[]));
+            code.finish()
+        };
+        let outer = method("PostARequest");
+        assert!(outer.contains("value.validate().map_err(|e| join(\"inner\", &e))?;"), "{outer}");
+        assert!(outer.contains("for (i, item) in value.iter().enumerate() {"), "{outer}");
         assert!(outer.contains("many: must have at most 3 items"), "{outer}");
         assert!(!outer.contains("plain"), "{outer}");
-        let inner = v.method(&api, &api.types["Inner"], &sp).unwrap().to_string();
+        let inner = method("Inner");
         assert!(inner.contains("name: must be at least 1 character long"), "{inner}");
         assert!(v.uses_join(&api));
     }
@@ -379,16 +408,20 @@ mod tests {
             TypeRef::Primitive(Primitive::String),
             Constraints { max_length: Some(100), ..Default::default() },
         );
-        let code = own_checks(&f, "key_label").iter().map(|t| t.to_string()).collect::<String>();
-        assert!(code.contains("value . chars () . count () > 100"), "{code}");
+        let mut code = Code::new();
+        assert!(own_checks(&mut code, &f, "key_label"));
+        let code = code.finish();
+        assert!(code.contains("if value.chars().count() > 100 {"), "{code}");
         assert!(code.contains("key_label: must be at most 100 characters long (got {got})"), "{code}");
         let f = field(
             "limit",
             TypeRef::Primitive(Primitive::F64),
             Constraints { minimum: Some((0.0, true)), ..Default::default() },
         );
-        let code = own_checks(&f, "limit").iter().map(|t| t.to_string()).collect::<String>();
-        assert!(code.contains("* value <= 0.0"), "{code}");
+        let mut code = Code::new();
+        assert!(own_checks(&mut code, &f, "limit"));
+        let code = code.finish();
+        assert!(code.contains("if *value <= 0.0 {"), "{code}");
         assert!(code.contains("must be greater than 0"), "{code}");
     }
 }
