@@ -62,29 +62,35 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
         body.insert_str(0, &header(&path, source));
         files.push(GeneratedFile { path, contents: body });
     };
-    for (path, body) in rust_files(api, source)? {
-        add(path, body);
-    }
-    // What `--check` and `--changelog` compare a new spec against.
-    add(crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text());
-    for (path, body) in templates::runtime(api) {
-        add(path.to_owned(), bodies::runtime_source(api, path, &body));
-    }
-    for (path, body) in bodies::runtime_files(api) {
-        add(path.to_owned(), body);
-    }
-    for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
-        add(path, body.to_owned());
-    }
-    // Example programs are files of their own and are embedded in the docs: build them once.
-    let examples = templates::usage_examples(api);
-    for (path, body) in &examples {
-        add(path.clone(), body.clone());
-    }
-    for (path, body) in templates::render(api, &examples)? {
+    // The Rust files and the rest (runtime, docs) are made side by side, each on every core.
+    let (rust, rest) = rayon::join(|| rust_files(api, source), || other_files(api));
+    for (path, body) in rust?.into_iter().chain(rest?) {
         add(path, body);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// (path, contents without header) of the files not made from Rust syntax: the API surface,
+/// the runtime, the extras, the example programs and the rendered docs.
+fn other_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
+    let mut files = Vec::new();
+    // What `--check` and `--changelog` compare a new spec against.
+    files.push((crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text()));
+    for (path, body) in templates::runtime(api) {
+        files.push((path.to_owned(), bodies::runtime_source(api, path, &body)));
+    }
+    for (path, body) in bodies::runtime_files(api) {
+        files.push((path.to_owned(), body));
+    }
+    for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
+        files.push((path, body.to_owned()));
+    }
+    // Example programs are files of their own and are embedded in the docs: build them once.
+    let examples = templates::usage_examples(api);
+    let docs = templates::render(api, &examples)?;
+    files.extend(examples);
+    files.extend(docs);
     Ok(files)
 }
 

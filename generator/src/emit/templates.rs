@@ -197,9 +197,18 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         let page = context! { api => api_value.clone(), page => tags[i].clone(), sections => sections };
         out.push((format!("docs/sdks/{}/README.md", tag.module), render("tag.md", &page)?));
     }
-    for def in api.types.values() {
-        let page = context! { model => pages::model(def) };
-        out.push((format!("docs/models/{}", pages::model_page(&def.rust_name)), render("model.md", &page)?));
+    // A page per model: most of the docs, rendered on every core (in order, by `collect`).
+    use rayon::prelude::*;
+    let defs: Vec<&crate::ir::TypeDef> = api.types.values().collect();
+    let pages: Vec<Result<(String, String), Error>> = defs
+        .par_iter()
+        .map(|def| {
+            let page = context! { model => pages::model(def) };
+            Ok((format!("docs/models/{}", pages::model_page(&def.rust_name)), render("model.md", &page)?))
+        })
+        .collect();
+    for page in pages {
+        out.push(page?);
     }
     Ok(out)
 }
