@@ -121,6 +121,20 @@ impl Code {
         }
     }
 
+    /// A call `head(args)tail` on one line when it fits, else one argument per line.
+    pub fn call(&mut self, head: &str, args: &[String], tail: &str) {
+        let one_line = format!("{head}({}){tail}", args.join(", "));
+        if args.is_empty() || self.fits(&one_line) {
+            ln!(self, "{one_line}");
+        } else {
+            ln!(self, "{head}(");
+            for a in args {
+                ln!(self, "{INDENT}{a},");
+            }
+            ln!(self, "){tail}");
+        }
+    }
+
     /// A struct literal `path { fields }` as the last line of a block: on one line when short.
     pub fn struct_literal(&mut self, path: &str, fields: &[String]) {
         let one_line =
@@ -163,7 +177,7 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
         at += line.len();
         let l = line.trim_end_matches('\n');
         let comment = l.trim_start().starts_with("//");
-        too_wide |= !comment && l.len() > MARGIN && l.chars().count() > MARGIN;
+        too_wide |= !comment && l.len() > MARGIN && l.chars().count() > MARGIN && !lone_literal(l);
         // An item ends with a closing brace or a semicolon in the first column.
         let ends = !comment && !l.starts_with(' ') && (l == "}" || l.ends_with(';') || l.ends_with("{}"));
         if ends {
@@ -173,6 +187,13 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
     }
     push_item(&mut out, &text[item..], too_wide, source)?;
     Ok(space_items(&out))
+}
+
+/// A line holding one string literal (an argument on a line of its own): prettyplease cannot
+/// break it either, so it may be as wide as it is.
+fn lone_literal(line: &str) -> bool {
+    let t = line.trim_start().trim_end_matches(',');
+    (t.starts_with("r#") && t.ends_with('#')) || (t.len() > 1 && t.starts_with('"') && t.ends_with('"'))
 }
 
 fn push_item(out: &mut String, item: &str, too_wide: bool, source: &str) -> Result<(), Error> {

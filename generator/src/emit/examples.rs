@@ -2,11 +2,13 @@
 //! (schema examples, property examples, media-type `example`/`examples`) decoded into its
 //! generated type and encoded back to an equal JSON value.
 
-use super::features::{cfg, Features};
-use super::tokens::{ident, skip_rustfmt, Spelling};
+use super::code::{lay_out, ln, string, Code};
+use super::features::Features;
+use super::tokens::{format_file, skip_rustfmt, Spelling};
+use crate::diag::Error;
 use crate::ir::*;
 use crate::names::{Case, Scope};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -27,70 +29,77 @@ struct Case_ {
     reading: Reading,
 }
 
-/// The test file, or `None` when the selected operations carry no example.
-pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
+/// The test file's source, or `None` when the selected operations carry no example. The
+/// helpers go through `tokens::format_file`; the tests, a thousand for the whole API, are
+/// written as text (`code::Code`).
+pub fn tests_file(api: &Api, features: &Features, source: &str) -> Result<Option<String>, Error> {
     let cases = collect(api);
     if cases.is_empty() {
-        return None;
+        return Ok(None);
     }
     let sp = Spelling::outside(quote!(models::), []);
+    let mut code = Code::new();
+    for c in &cases {
+        test(&mut code, api, features, &sp, c);
+    }
+    let mut out = format_file(helpers(&cases), source)?;
+    out.push('\n');
+    out.push_str(&lay_out(code.finish(), source)?);
+    Ok(Some(out))
+}
+
+/// One example's test.
+fn test(code: &mut Code, api: &Api, features: &Features, sp: &Spelling, c: &Case_) {
+    let mut ty = sp.ty_text(&c.ty);
+    if c.optional {
+        ty = format!("Option<{ty}>");
+    }
+    let json = raw_string(&c.value.to_string());
+    ln!(code, "/// {}", c.place);
+    if c.property {
+        ln!(code, "///");
+        ln!(code, "/// A property example alone is checked against the field's own type: the struct");
+        ln!(code, "/// around it may have other required fields.");
+    }
+    if !c.reading.notes.is_empty() {
+        ln!(code, "///");
+        ln!(code, "/// The example departs from its schema:");
+        for n in &c.reading.notes {
+            ln!(code, "/// - {n}");
+        }
+    }
+    code.cfg(&c.ty.named().map(|n| features.of_type(n)).unwrap_or_default());
+    ln!(code, "#[test]");
+    code.open(format_args!("fn {}() {{", c.name));
+    let known = match (&c.ty, c.optional) {
+        (TypeRef::Named(n), false) => {
+            matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })).then_some(n)
+        }
+        _ => None,
+    };
+    let binding = if known.is_some() { "value" } else { "_" };
+    if !c.reading.missing.is_empty() {
+        // A required field is missing: decoding fails, naming where.
+        let messages: Vec<String> = c.reading.missing.iter().map(|m| string(m)).collect();
+        ln!(code, "let message = openrouter::decode::json::<{ty}>({json}.as_bytes()).unwrap_err().to_string();");
+        ln!(code, "assert!([{}].iter().any(|m| message.starts_with(m)), \"{{message}}\");", messages.join(", "));
+    } else if c.reading.expected != c.value {
+        let expected = raw_string(&c.reading.expected.to_string());
+        code.call(&format!("let {binding}: {ty} = round_trip_to"), &[json, expected], ";");
+    } else {
+        code.call(&format!("let {binding}: {ty} = round_trip"), &[json], ";");
+    }
+    if let Some(n) = known {
+        code.open(format_args!("if let models::{n}::Unknown(_) = value {{"));
+        ln!(code, "panic!(\"the example is not one of the known values: {{value:?}}\");");
+        code.close("}");
+    }
+    code.close("}");
+}
+
+/// The module docs, imports and the helpers the tests call.
+fn helpers(cases: &[Case_]) -> TokenStream {
     let skip = skip_rustfmt();
-    let tests = cases.iter().map(|c| {
-        let name = ident(&c.name);
-        let mut ty = sp.ty(&c.ty);
-        if c.optional {
-            ty = quote!(Option<#ty>);
-        }
-        let json = raw_string(&c.value.to_string());
-        let doc = format!(" {}", c.place);
-        let note = c.property.then(|| {
-            quote! {
-                ///
-                /// A property example alone is checked against the field's own type: the struct
-                /// around it may have other required fields.
-            }
-        });
-        let known = match (&c.ty, c.optional) {
-            (TypeRef::Named(n), false) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
-                let n = ident(n);
-                Some(quote! {
-                    if let models::#n::Unknown(_) = value {
-                        panic!("the example is not one of the known values: {value:?}");
-                    }
-                })
-            }
-            _ => None,
-        };
-        let binding = if known.is_some() { quote!(value) } else { quote!(_) };
-        let gate = cfg(&c.ty.named().map(|n| features.of_type(n)).unwrap_or_default());
-        let departures = (!c.reading.notes.is_empty()).then(|| {
-            let lines = c.reading.notes.iter().map(|n| format!(" - {n}"));
-            quote!(#[doc = ""] #[doc = " The example departs from its schema:"] #(#[doc = #lines])*)
-        });
-        let body = if !c.reading.missing.is_empty() {
-            // A required field is missing: decoding fails, naming where.
-            let messages = c.reading.missing.iter().map(|m| Literal::string(m));
-            quote! {
-                let message = openrouter::decode::json::<#ty>(#json.as_bytes()).unwrap_err().to_string();
-                assert!([#(#messages),*].iter().any(|m| message.starts_with(m)), "{message}");
-            }
-        } else if c.reading.expected != c.value {
-            let expected = raw_string(&c.reading.expected.to_string());
-            quote!(let #binding: #ty = round_trip_to(#json, #expected); #known)
-        } else {
-            quote!(let #binding: #ty = round_trip(#json); #known)
-        };
-        quote! {
-            #[doc = #doc]
-            #note
-            #departures
-            #gate
-            #[test]
-            fn #name() {
-                #body
-            }
-        }
-    });
     let uses_round_trip_to = cases.iter().any(|c| c.reading.missing.is_empty() && c.reading.expected != c.value);
     let round_trip_to = uses_round_trip_to.then(|| {
         quote! {
@@ -120,7 +129,7 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
             }
         }
     });
-    Some(quote! {
+    quote! {
         //! Every example in the spec, decoded into its generated type and encoded back.
         //!
         //! Numbers compare by value: an integer example of a `number` field comes back as a
@@ -150,9 +159,7 @@ pub fn tests_file(api: &Api, features: &Features) -> Option<TokenStream> {
                 _ => a == b,
             }
         }
-
-        #(#tests)*
-    })
+    }
 }
 
 fn collect(api: &Api) -> Vec<Case_> {
@@ -314,10 +321,10 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// `r#"…"#` with enough `#`s that the text cannot close it early.
-fn raw_string(text: &str) -> Literal {
+fn raw_string(text: &str) -> String {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
     }
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
+    format!("r{hashes}\"{text}\"{hashes}")
 }

@@ -111,10 +111,7 @@ fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
         ("src/lib.rs".to_owned(), Box::new(|| format_file(lib_rs::lib_rs(api), source).map(Some))),
         ("src/api.rs".to_owned(), Box::new(|| format_file(lib_rs::api_rs(api, features), source).map(Some))),
         ("src/models.rs".to_owned(), Box::new(|| models::models_rs(api, validation, features, source).map(Some))),
-        (
-            "tests/examples.rs".to_owned(),
-            Box::new(|| examples::tests_file(api, features).map(|t| format_file(t, source)).transpose()),
-        ),
+        ("tests/examples.rs".to_owned(), Box::new(|| examples::tests_file(api, features, source))),
         (
             "tests/operations.rs".to_owned(),
             Box::new(|| usage::operations_tests(api, features).map(|t| format_file(t, source)).transpose()),
