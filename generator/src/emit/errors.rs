@@ -1,245 +1,239 @@
 //! The error enum of one operation: a variant per documented error status with its typed
-//! body, implementing the runtime's `ApiError`.
+//! body, implementing the runtime's `ApiError`. Written as text (`code::Code`): an API has an
+//! enum per operation.
 
-use super::tokens::{docs, ident, Spelling};
+use super::code::{ln, string, Code};
+use super::tokens::{doc_lines, Spelling};
 use crate::ir::*;
-use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
 
-/// The pieces one variant contributes to the enum and its impls.
+/// The lines one variant contributes to the enum and its impls.
+#[derive(Default)]
 struct Arms {
-    variants: Vec<TokenStream>,
-    decode: Vec<TokenStream>,
-    status: Vec<TokenStream>,
-    display: Vec<TokenStream>,
+    /// The variant's declaration, one entry per line.
+    variants: Vec<String>,
+    decode: Vec<String>,
+    status: Vec<String>,
+    /// The `Display` arm: its pattern and the statements of its body.
+    display: Vec<(String, Vec<String>)>,
     /// Variants of statuses that carry `Retry-After` (429, 503).
-    waits: Vec<Ident>,
+    waits: Vec<String>,
 }
 
-/// `pub enum <Op>Error { … }` with `ApiError`, `Display` and `Error` impls.
-pub fn error_enum(tag: &Tag, op: &Operation, sp: &Spelling) -> TokenStream {
-    let name = ident(&op.error_name);
+/// Writes `pub enum <Op>Error { … }` with `ApiError`, `Display` and `Error` impls.
+pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
+    let name = &op.error_name;
     // The sub-client whose method it is: the tag's, or its `x-speakeasy-group`'s.
     let owner = tag.groups.iter().find(|g| g.path == op.group).map_or(tag.client.as_str(), |g| g.client.as_str());
-    let doc = format!(" The documented error answers of [`{owner}::{}`].", op.rust_name);
-    let (option, result) = (&sp.prelude_item("Option"), &sp.prelude_item("Result"));
+    let (option, result) = (sp.prelude_text("Option"), sp.prelude_text("Result"));
+    let decoded = format!("{option}<{result}<Self, serde_json::Error>>");
+    ln!(code, "/// The documented error answers of [`{owner}::{}`].", op.rust_name);
     if op.errors.is_empty() {
-        return quote! {
-            #[doc = #doc]
-            ///
-            /// The spec documents no error status for this operation.
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub enum #name {}
-
-            impl crate::ApiError for #name {
-                fn from_response(_status: u16, _body: &[u8]) -> #option<#result<Self, serde_json::Error>> {
-                    None
-                }
-
-                fn status(&self) -> u16 {
-                    match *self {}
-                }
-            }
-
-            impl std::fmt::Display for #name {
-                fn fmt(&self, _f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    match *self {}
-                }
-            }
-
-            impl std::error::Error for #name {}
-        };
+        ln!(code, "///");
+        ln!(code, "/// The spec documents no error status for this operation.");
+        ln!(code, "#[derive(Debug, Clone, PartialEq)]");
+        ln!(code, "#[non_exhaustive]");
+        ln!(code, "pub enum {name} {{}}");
+        code.open(format_args!("impl crate::ApiError for {name} {{"));
+        code.signature("fn from_response", &["_status: u16".into(), "_body: &[u8]".into()], &format!(" -> {decoded}"));
+        ln!(code, "None");
+        code.close("}");
+        code.open(format_args!("fn status(&self) -> u16 {{"));
+        ln!(code, "match *self {{}}");
+        code.close("}");
+        code.close("}");
+        code.open(format_args!("impl std::fmt::Display for {name} {{"));
+        code.open(format_args!("fn fmt(&self, _f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+        ln!(code, "match *self {{}}");
+        code.close("}");
+        code.close("}");
+        ln!(code, "impl std::error::Error for {name} {{}}");
+        return;
     }
-    let mut arms =
-        Arms { variants: Vec::new(), decode: Vec::new(), status: Vec::new(), display: Vec::new(), waits: Vec::new() };
+    let mut arms = Arms::default();
     for e in &op.errors {
         variant(e, sp, &mut arms);
     }
-    let Arms { variants, decode, status, display, waits } = arms;
-    let retry_after = (!waits.is_empty()).then(|| {
-        // When every variant keeps a `Retry-After`, the patterns are irrefutable.
-        let all = waits.len() == op.errors.len();
-        let others = (!all).then(|| quote!(_ => None,));
-        let set = match all {
-            true => quote! {
-                let (#(Self::#waits { retry_after, .. })|*) = self;
-                *retry_after = Some(after);
-            },
-            false => quote! {
-                if let #(Self::#waits { retry_after, .. })|* = self {
-                    *retry_after = Some(after);
-                }
-            },
-        };
-        quote! {
-            fn retry_after(&self) -> #option<std::time::Duration> {
-                match self {
-                    #(Self::#waits { retry_after, .. })|* => *retry_after,
-                    #others
-                }
-            }
-
-            fn set_retry_after(&mut self, after: std::time::Duration) {
-                #set
-            }
-        }
-    });
-    let has_catch_all = op.errors.iter().any(|e| e.response.status == StatusMatch::Default);
-    let fallback = (!has_catch_all).then(|| quote!(_ => None,));
-    let body_unused = op.errors.iter().all(|e| e.response.ty.is_none());
-    let body_arg = if body_unused { quote!(_body) } else { quote!(body) };
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl crate::ApiError for #name {
-            fn from_response(status: u16, #body_arg: &[u8]) -> #option<#result<Self, serde_json::Error>> {
-                match status {
-                    #(#decode)*
-                    #fallback
-                }
-            }
-
-            fn status(&self) -> u16 {
-                match self {
-                    #(#status)*
-                }
-            }
-
-            #retry_after
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(#display)*
-                }
-            }
-        }
-
-        impl std::error::Error for #name {}
+    ln!(code, "#[derive(Debug, Clone, PartialEq)]");
+    ln!(code, "#[non_exhaustive]");
+    code.open(format_args!("pub enum {name} {{"));
+    for l in &arms.variants {
+        ln!(code, "{l}");
     }
+    code.close("}");
+
+    code.open(format_args!("impl crate::ApiError for {name} {{"));
+    let body_unused = op.errors.iter().all(|e| e.response.ty.is_none());
+    let body_arg = if body_unused { "_body: &[u8]" } else { "body: &[u8]" };
+    code.signature("fn from_response", &["status: u16".into(), body_arg.into()], &format!(" -> {decoded}"));
+    code.open(format_args!("match status {{"));
+    for l in &arms.decode {
+        ln!(code, "{l}");
+    }
+    if !op.errors.iter().any(|e| e.response.status == StatusMatch::Default) {
+        ln!(code, "_ => None,");
+    }
+    code.close("}");
+    code.close("}");
+    code.open(format_args!("fn status(&self) -> u16 {{"));
+    code.open(format_args!("match self {{"));
+    for l in &arms.status {
+        ln!(code, "{l}");
+    }
+    code.close("}");
+    code.close("}");
+    if !arms.waits.is_empty() {
+        let patterns: Vec<String> = arms.waits.iter().map(|w| format!("Self::{w} {{ retry_after, .. }}")).collect();
+        let patterns = patterns.join(" | ");
+        code.open(format_args!("fn retry_after(&self) -> {option}<std::time::Duration> {{"));
+        code.open(format_args!("match self {{"));
+        ln!(code, "{patterns} => *retry_after,");
+        // When every variant keeps a `Retry-After`, the patterns are irrefutable.
+        let all = arms.waits.len() == op.errors.len();
+        if !all {
+            ln!(code, "_ => None,");
+        }
+        code.close("}");
+        code.close("}");
+        code.open(format_args!("fn set_retry_after(&mut self, after: std::time::Duration) {{"));
+        if all {
+            ln!(code, "let ({patterns}) = self;");
+            ln!(code, "*retry_after = Some(after);");
+        } else {
+            code.open(format_args!("if let {patterns} = self {{"));
+            ln!(code, "*retry_after = Some(after);");
+            code.close("}");
+        }
+        code.close("}");
+    }
+    code.close("}");
+
+    code.open(format_args!("impl std::fmt::Display for {name} {{"));
+    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+    code.open(format_args!("match self {{"));
+    for (pattern, body) in &arms.display {
+        // prettyplease writes an arm whose body is one expression without its block.
+        if let [expr] = body.as_slice() {
+            ln!(code, "{pattern} => {expr},");
+        } else {
+            code.open(format_args!("{pattern} => {{"));
+            for l in body {
+                ln!(code, "{l}");
+            }
+            code.close("}");
+        }
+    }
+    code.close("}");
+    code.close("}");
+    code.close("}");
+    ln!(code, "impl std::error::Error for {name} {{}}");
 }
 
 /// The match pattern for a documented status: `409`, `500..=599`, `_`.
-fn pattern(status: StatusMatch) -> TokenStream {
+fn pattern(status: StatusMatch) -> String {
     match status {
-        StatusMatch::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        StatusMatch::Range(c) => {
-            let lo = Literal::u16_unsuffixed(c * 100);
-            let hi = Literal::u16_unsuffixed(c * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        StatusMatch::Default => quote!(_),
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(c) => format!("{}..={}", c * 100, c * 100 + 99),
+        StatusMatch::Default => "_".into(),
     }
 }
 
 fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
-    let v = ident(&e.variant);
+    let v = &e.variant;
     let r = &e.response;
     let status_line = match r.status {
         StatusMatch::Default => "Any status not listed above.".to_owned(),
         s => format!("Status {s}."),
     };
-    let d = docs(&[Some(&r.description)], &[status_line]);
+    for l in doc_lines(&[Some(&r.description)], &[status_line]) {
+        out.variants.push(match l.trim_end() {
+            "" => "///".to_owned(),
+            l => format!("/// {l}"),
+        });
+    }
     let fixed = match r.status {
         StatusMatch::Code(c) => Some(c),
         _ => None,
     };
     let pattern = pattern(r.status);
-    let string = sp.prelude_item("String");
     let decode = match (&r.ty, r.kind) {
-        (Some(_), BodyKind::Json) => quote!(serde_json::from_slice(body)),
-        (Some(_), BodyKind::Text) => quote!(Ok(#string::from_utf8_lossy(body).into_owned())),
-        (Some(_), _) => quote!(Ok(body.to_vec())),
-        (None, _) => quote!(Ok(())),
+        (Some(_), BodyKind::Json) => "serde_json::from_slice(body)".to_owned(),
+        (Some(_), BodyKind::Text) => format!("Ok({}::from_utf8_lossy(body).into_owned())", sp.prelude_text("String")),
+        (Some(_), _) => "Ok(body.to_vec())".to_owned(),
+        (None, _) => "Ok(())".to_owned(),
     };
-    let reason = heck::ToTitleCase::to_title_case(e.variant.as_str());
+    let reason = heck::ToTitleCase::to_title_case(v.as_str());
     let shown = match r.kind {
-        BodyKind::Json => quote!(let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;),
-        BodyKind::Text => quote!(),
-        _ => quote!(let body = format!("{} bytes", body.len());),
+        BodyKind::Json => Some("let body = serde_json::to_string(body).map_err(|_| std::fmt::Error)?;"),
+        BodyKind::Text => None,
+        _ => Some("let body = format!(\"{} bytes\", body.len());"),
+    };
+    let display = |text: String, shown: Option<&str>| -> Vec<String> {
+        shown.map(str::to_owned).into_iter().chain([format!("write!(f, {})", string(&text))]).collect()
     };
     if let Some(c @ (429 | 503)) = fixed {
         // Statuses that ask the client to wait keep how long (`Retry-After`), when sent.
-        let option = sp.prelude_item("Option");
-        let (body_field, body_bind, text) = match &r.ty {
+        let option = sp.prelude_text("Option");
+        out.variants.push(format!("{v} {{"));
+        let (bind, text) = match &r.ty {
             Some(t) => {
-                let ty = sp.ty(t);
-                (
-                    quote!(/// The decoded body.
-                    body: #ty,),
-                    quote!(body, ..),
-                    format!("{} {reason}: {{body}}", r.status),
-                )
+                out.variants.push("    /// The decoded body.".into());
+                out.variants.push(format!("    body: {},", sp.ty_text(t)));
+                ("body, ..", format!("{} {reason}: {{body}}", r.status))
             }
-            None => (quote!(), quote!(..), format!("{} {reason}", r.status)),
+            None => ("..", format!("{} {reason}", r.status)),
         };
-        out.variants.push(quote!(#d #v {
-            #body_field
-            /// How long the server asked to wait (`Retry-After`), when it said.
-            retry_after: #option<std::time::Duration>,
-        },));
-        let decode = match &r.ty {
-            Some(_) => quote!(#pattern => Some(#decode.map(|body| Self::#v { body, retry_after: None })),),
-            None => quote!(#pattern => Some(Ok(Self::#v { retry_after: None })),),
-        };
-        out.decode.push(decode);
-        let shown = if r.ty.is_some() { shown } else { quote!() };
-        out.display.push(quote!(Self::#v { #body_bind } => { #shown write!(f, #text) }));
-        let c = Literal::u16_unsuffixed(c);
-        out.status.push(quote!(Self::#v { .. } => #c,));
-        out.waits.push(v);
+        out.variants.push("    /// How long the server asked to wait (`Retry-After`), when it said.".into());
+        out.variants.push(format!("    retry_after: {option}<std::time::Duration>,"));
+        out.variants.push("},".into());
+        out.decode.push(match &r.ty {
+            Some(_) => format!("{pattern} => Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }})),"),
+            None => format!("{pattern} => Some(Ok(Self::{v} {{ retry_after: None }})),"),
+        });
+        let shown = if r.ty.is_some() { shown } else { None };
+        out.display.push((format!("Self::{v} {{ {bind} }}"), display(text, shown)));
+        out.status.push(format!("Self::{v} {{ .. }} => {c},"));
+        out.waits.push(v.clone());
         return;
     }
     match (&r.ty, fixed) {
         (Some(t), Some(_)) => {
-            let ty = sp.ty(t);
-            let text = format!("{} {reason}: {{body}}", r.status);
-            out.variants.push(quote!(#d #v(#ty),));
-            out.decode.push(quote!(#pattern => Some(#decode.map(Self::#v)),));
-            out.display.push(quote!(Self::#v(body) => { #shown write!(f, #text) }));
+            out.variants.push(format!("{v}({}),", sp.ty_text(t)));
+            out.decode.push(format!("{pattern} => Some({decode}.map(Self::{v})),"));
+            out.display.push((format!("Self::{v}(body)"), display(format!("{} {reason}: {{body}}", r.status), shown)));
         }
         (Some(t), None) => {
-            let ty = sp.ty(t);
-            let text = format!("{{status}} {reason}: {{body}}");
-            out.variants.push(quote!(#d #v {
-                /// The status the server answered with.
-                status: u16,
-                /// The decoded body.
-                body: #ty,
-            },));
-            out.decode.push(quote!(#pattern => Some(#decode.map(|body| Self::#v { status, body })),));
-            out.display.push(quote!(Self::#v { status, body } => { #shown write!(f, #text) }));
+            out.variants.push(format!("{v} {{"));
+            out.variants.push("    /// The status the server answered with.".into());
+            out.variants.push("    status: u16,".into());
+            out.variants.push("    /// The decoded body.".into());
+            out.variants.push(format!("    body: {},", sp.ty_text(t)));
+            out.variants.push("},".into());
+            out.decode.push(format!("{pattern} => Some({decode}.map(|body| Self::{v} {{ status, body }})),"));
+            out.display.push((
+                format!("Self::{v} {{ status, body }}"),
+                display(format!("{{status}} {reason}: {{body}}"), shown),
+            ));
         }
         (None, Some(_)) => {
-            let text = format!("{} {reason}", r.status);
-            out.variants.push(quote!(#d #v,));
-            out.decode.push(quote!(#pattern => Some(Ok(Self::#v)),));
-            out.display.push(quote!(Self::#v => f.write_str(#text),));
+            out.variants.push(format!("{v},"));
+            out.decode.push(format!("{pattern} => Some(Ok(Self::{v})),"));
+            out.display.push((
+                format!("Self::{v}"),
+                vec![format!("f.write_str({})", string(&format!("{} {reason}", r.status)))],
+            ));
         }
         (None, None) => {
-            let text = format!("{{status}} {reason}");
-            out.variants.push(quote!(#d #v {
-                /// The status the server answered with.
-                status: u16,
-            },));
-            out.decode.push(quote!(#pattern => Some(Ok(Self::#v { status })),));
-            out.display.push(quote!(Self::#v { status } => write!(f, #text),));
+            out.variants.push(format!("{v} {{"));
+            out.variants.push("    /// The status the server answered with.".into());
+            out.variants.push("    status: u16,".into());
+            out.variants.push("},".into());
+            out.decode.push(format!("{pattern} => Some(Ok(Self::{v} {{ status }})),"));
+            out.display.push((format!("Self::{v} {{ status }}"), display(format!("{{status}} {reason}"), None)));
         }
     }
-    let code = fixed.map(Literal::u16_unsuffixed);
-    out.status.push(match (code, &r.ty) {
-        (Some(c), Some(_)) => quote!(Self::#v(_) => #c,),
-        (Some(c), None) => quote!(Self::#v => #c,),
-        (None, _) => quote!(Self::#v { status, .. } => *status,),
+    out.status.push(match (fixed, &r.ty) {
+        (Some(c), Some(_)) => format!("Self::{v}(_) => {c},"),
+        (Some(c), None) => format!("Self::{v} => {c},"),
+        (None, _) => format!("Self::{v} {{ status, .. }} => *status,"),
     });
 }

@@ -1,6 +1,7 @@
 //! `src/api/<tag>.rs`: a tag's sub-client, one method per operation, and the error enums of
 //! the operations the tag defines.
 
+use super::code::{lay_out, Code};
 use super::docs::doc_text;
 use super::errors::error_enum;
 use super::tokens::{docs, ident, inner_docs, Layout, Spelling};
@@ -85,9 +86,11 @@ pub fn tag_rs(
     for form in super::bodies::form_defs(tag, &sp) {
         out.items(form)?;
     }
+    let mut errors = Code::new();
     for op in &defined {
-        out.items(error_enum(tag, op, &sp))?;
+        error_enum(&mut errors, tag, op, &sp);
     }
+    out.text(&lay_out(errors.finish(), out.source())?);
     Ok(())
 }
 

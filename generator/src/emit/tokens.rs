@@ -297,6 +297,16 @@ impl<'s> Layout<'s> {
         Ok(())
     }
 
+    /// Appends items written as text (`code::lay_out`).
+    pub fn text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    /// The spec named in errors.
+    pub fn source(&self) -> &'s str {
+        self.source
+    }
+
     /// The file's text, with blank lines between items.
     pub fn finish(self) -> String {
         space_items(&self.out)
