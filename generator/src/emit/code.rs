@@ -121,6 +121,19 @@ impl Code {
         }
     }
 
+    /// A match arm `pattern => expr,` on one line when it fits (its comma aside), else with
+    /// the expression in a block, as prettyplease writes it.
+    pub fn arm(&mut self, pattern: &str, expr: &str) {
+        let one_line = format!("{pattern} => {expr}");
+        if self.fits(&one_line) {
+            ln!(self, "{one_line},");
+        } else {
+            self.open(format_args!("{pattern} => {{"));
+            ln!(self, "{expr}");
+            self.close("}");
+        }
+    }
+
     /// A call `head(args)tail` on one line when it fits, else one argument per line.
     pub fn call(&mut self, head: &str, args: &[String], tail: &str) {
         let one_line = format!("{head}({}){tail}", args.join(", "));
@@ -177,7 +190,9 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
         at += line.len();
         let l = line.trim_end_matches('\n');
         let comment = l.trim_start().starts_with("//");
-        too_wide |= !comment && l.len() > MARGIN && l.chars().count() > MARGIN && !lone_literal(l);
+        // A match arm's comma is not counted: prettyplease does not count it either.
+        let code = if l.contains(" => ") { l.strip_suffix(',').unwrap_or(l) } else { l };
+        too_wide |= !comment && code.len() > MARGIN && code.chars().count() > MARGIN && !lone_literal(l);
         // An item ends with a closing brace or a semicolon in the first column.
         let ends = !comment && !l.starts_with(' ') && (l == "}" || l.ends_with(';') || l.ends_with("{}"));
         if ends {

@@ -11,8 +11,9 @@ use crate::ir::*;
 struct Arms {
     /// The variant's declaration, one entry per line.
     variants: Vec<String>,
-    decode: Vec<String>,
-    status: Vec<String>,
+    /// `match` arms: pattern and expression.
+    decode: Vec<(String, String)>,
+    status: Vec<(String, String)>,
     /// The `Display` arm: its pattern and the statements of its body.
     display: Vec<(String, Vec<String>)>,
     /// Variants of statuses that carry `Retry-After` (429, 503).
@@ -66,8 +67,8 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     let body_arg = if body_unused { "_body: &[u8]" } else { "body: &[u8]" };
     code.signature("fn from_response", &["status: u16".into(), body_arg.into()], &format!(" -> {decoded}"));
     code.open(format_args!("match status {{"));
-    for l in &arms.decode {
-        ln!(code, "{l}");
+    for (pattern, expr) in &arms.decode {
+        code.arm(pattern, expr);
     }
     if !op.errors.iter().any(|e| e.response.status == StatusMatch::Default) {
         ln!(code, "_ => None,");
@@ -76,8 +77,8 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     code.close("}");
     code.open(format_args!("fn status(&self) -> u16 {{"));
     code.open(format_args!("match self {{"));
-    for l in &arms.status {
-        ln!(code, "{l}");
+    for (pattern, expr) in &arms.status {
+        code.arm(pattern, expr);
     }
     code.close("}");
     code.close("}");
@@ -113,7 +114,7 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     for (pattern, body) in &arms.display {
         // prettyplease writes an arm whose body is one expression without its block.
         if let [expr] = body.as_slice() {
-            ln!(code, "{pattern} => {expr},");
+            code.arm(pattern, expr);
         } else {
             code.open(format_args!("{pattern} => {{"));
             for l in body {
@@ -186,19 +187,19 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         out.variants.push(format!("    retry_after: {option}<std::time::Duration>,"));
         out.variants.push("},".into());
         out.decode.push(match &r.ty {
-            Some(_) => format!("{pattern} => Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }})),"),
-            None => format!("{pattern} => Some(Ok(Self::{v} {{ retry_after: None }})),"),
+            Some(_) => (pattern, format!("Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }}))")),
+            None => (pattern, format!("Some(Ok(Self::{v} {{ retry_after: None }}))")),
         });
         let shown = if r.ty.is_some() { shown } else { None };
         out.display.push((format!("Self::{v} {{ {bind} }}"), display(text, shown)));
-        out.status.push(format!("Self::{v} {{ .. }} => {c},"));
+        out.status.push((format!("Self::{v} {{ .. }}"), c.to_string()));
         out.waits.push(v.clone());
         return;
     }
     match (&r.ty, fixed) {
         (Some(t), Some(_)) => {
             out.variants.push(format!("{v}({}),", sp.ty_text(t)));
-            out.decode.push(format!("{pattern} => Some({decode}.map(Self::{v})),"));
+            out.decode.push((pattern, format!("Some({decode}.map(Self::{v}))")));
             out.display.push((format!("Self::{v}(body)"), display(format!("{} {reason}: {{body}}", r.status), shown)));
         }
         (Some(t), None) => {
@@ -208,7 +209,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The decoded body.".into());
             out.variants.push(format!("    body: {},", sp.ty_text(t)));
             out.variants.push("},".into());
-            out.decode.push(format!("{pattern} => Some({decode}.map(|body| Self::{v} {{ status, body }})),"));
+            out.decode.push((pattern, format!("Some({decode}.map(|body| Self::{v} {{ status, body }}))")));
             out.display.push((
                 format!("Self::{v} {{ status, body }}"),
                 display(format!("{{status}} {reason}: {{body}}"), shown),
@@ -216,7 +217,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         }
         (None, Some(_)) => {
             out.variants.push(format!("{v},"));
-            out.decode.push(format!("{pattern} => Some(Ok(Self::{v})),"));
+            out.decode.push((pattern, format!("Some(Ok(Self::{v}))")));
             out.display.push((
                 format!("Self::{v}"),
                 vec![format!("f.write_str({})", string(&format!("{} {reason}", r.status)))],
@@ -227,13 +228,13 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The status the server answered with.".into());
             out.variants.push("    status: u16,".into());
             out.variants.push("},".into());
-            out.decode.push(format!("{pattern} => Some(Ok(Self::{v} {{ status }})),"));
+            out.decode.push((pattern, format!("Some(Ok(Self::{v} {{ status }}))")));
             out.display.push((format!("Self::{v} {{ status }}"), display(format!("{{status}} {reason}"), None)));
         }
     }
     out.status.push(match (fixed, &r.ty) {
-        (Some(c), Some(_)) => format!("Self::{v}(_) => {c},"),
-        (Some(c), None) => format!("Self::{v} => {c},"),
-        (None, _) => format!("Self::{v} {{ status, .. }} => *status,"),
+        (Some(c), Some(_)) => (format!("Self::{v}(_)"), c.to_string()),
+        (Some(c), None) => (format!("Self::{v}"), c.to_string()),
+        (None, _) => (format!("Self::{v} {{ status, .. }}"), "*status".to_owned()),
     });
 }

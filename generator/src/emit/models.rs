@@ -198,7 +198,7 @@ fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[U
     item.serialize(code, |code| {
         code.open(format_args!("match self {{"));
         for v in variants {
-            ln!(code, "Self::{}(value) => serde::Serialize::serialize(value, serializer),", v.rust_name);
+            code.arm(&format!("Self::{}(value)", v.rust_name), "serde::Serialize::serialize(value, serializer)");
         }
         ln!(code, "Self::{UNION_FALLBACK}(value) => serde::Serialize::serialize(value, serializer),");
         code.close("}");
@@ -420,10 +420,11 @@ fn enum_def(code: &mut Code, item: &Item, docs: &[String], variants: &[Variant])
 /// `match` arms `Self::Variant => value,` and the reverse, `value => Self::Variant,`.
 fn arms(code: &mut Code, variants: &[Variant], values: &[String], from_value: bool) {
     for (v, value) in variants.iter().zip(values) {
+        let variant = format!("Self::{}", v.rust_name);
         if from_value {
-            ln!(code, "{value} => Self::{},", v.rust_name);
+            code.arm(value, &variant);
         } else {
-            ln!(code, "Self::{} => {value},", v.rust_name);
+            code.arm(&variant, value);
         }
     }
 }
