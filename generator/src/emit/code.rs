@@ -152,7 +152,7 @@ impl Code {
     pub fn struct_literal(&mut self, path: &str, fields: &[String]) {
         let one_line =
             if fields.is_empty() { format!("{path} {{}}") } else { format!("{path} {{ {} }}", fields.join(", ")) };
-        if one_line.len() <= STRUCT_LITERAL_WIDTH && self.fits(&one_line) {
+        if self.fits_literal(&one_line) {
             ln!(self, "{one_line}");
         } else {
             self.open(format_args!("{path} {{"));
@@ -161,6 +161,16 @@ impl Code {
             }
             self.close("}");
         }
+    }
+
+    /// Whether the struct literal `literal` (`Self { a, b }`) stays on one line.
+    pub fn fits_literal(&self, literal: &str) -> bool {
+        literal.len() <= STRUCT_LITERAL_WIDTH && self.fits(literal)
+    }
+
+    /// Goes one level out without writing (the end of a method chain).
+    pub fn depth_out(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
     }
 
     /// Whether `line` fits within the margin at the current depth.

@@ -11,8 +11,8 @@ use crate::ir::*;
 struct Arms {
     /// The variant's declaration, one entry per line.
     variants: Vec<String>,
-    /// `match` arms: pattern and expression.
-    decode: Vec<(String, String)>,
+    /// `match` arms: pattern and expression (`decode`: and the variant, for one that waits).
+    decode: Vec<(String, String, Option<String>)>,
     status: Vec<(String, String)>,
     /// The `Display` arm: its pattern and the statements of its body.
     display: Vec<(String, Vec<String>)>,
@@ -67,8 +67,11 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     let body_arg = if body_unused { "_body: &[u8]" } else { "body: &[u8]" };
     code.signature("fn from_response", &["status: u16".into(), body_arg.into()], &format!(" -> {decoded}"));
     code.open(format_args!("match status {{"));
-    for (pattern, expr) in &arms.decode {
-        code.arm(pattern, expr);
+    for (pattern, expr, waits) in &arms.decode {
+        match waits {
+            Some(v) if !code.fits(&format!("{pattern} => {expr}")) => waiting_arm(code, pattern, expr, v),
+            _ => code.arm(pattern, expr),
+        }
     }
     if !op.errors.iter().any(|e| e.response.status == StatusMatch::Default) {
         ln!(code, "_ => None,");
@@ -129,6 +132,26 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     ln!(code, "impl std::error::Error for {name} {{}}");
 }
 
+/// The decoding arm of a JSON answer that waits (429, 503), too wide for one line, as
+/// prettyplease lays it out: the chain broken, the struct literal one field per line. Other
+/// shapes are written on one line and laid out by prettyplease (`code::lay_out`).
+fn waiting_arm(code: &mut Code, pattern: &str, expr: &str, v: &str) {
+    let literal = format!("Self::{v} {{ body, retry_after: None }}");
+    if !expr.starts_with("Some(serde_json::from_slice(body).map(") || code.fits_literal(&literal) {
+        return code.arm(pattern, expr);
+    }
+    code.open(format_args!("{pattern} => {{"));
+    code.open(format_args!("Some("));
+    code.open(format_args!("serde_json::from_slice(body)"));
+    code.open(format_args!(".map(|body| Self::{v} {{"));
+    ln!(code, "body,");
+    ln!(code, "retry_after: None,");
+    code.close("}),");
+    code.depth_out();
+    code.close(")");
+    code.close("}");
+}
+
 /// The match pattern for a documented status: `409`, `500..=599`, `_`.
 fn pattern(status: StatusMatch) -> String {
     match status {
@@ -187,8 +210,12 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         out.variants.push(format!("    retry_after: {option}<std::time::Duration>,"));
         out.variants.push("},".into());
         out.decode.push(match &r.ty {
-            Some(_) => (pattern, format!("Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }}))")),
-            None => (pattern, format!("Some(Ok(Self::{v} {{ retry_after: None }}))")),
+            Some(_) => (
+                pattern,
+                format!("Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }}))"),
+                Some(v.clone()),
+            ),
+            None => (pattern, format!("Some(Ok(Self::{v} {{ retry_after: None }}))"), None),
         });
         let shown = if r.ty.is_some() { shown } else { None };
         out.display.push((format!("Self::{v} {{ {bind} }}"), display(text, shown)));
@@ -199,7 +226,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
     match (&r.ty, fixed) {
         (Some(t), Some(_)) => {
             out.variants.push(format!("{v}({}),", sp.ty_text(t)));
-            out.decode.push((pattern, format!("Some({decode}.map(Self::{v}))")));
+            out.decode.push((pattern, format!("Some({decode}.map(Self::{v}))"), None));
             out.display.push((format!("Self::{v}(body)"), display(format!("{} {reason}: {{body}}", r.status), shown)));
         }
         (Some(t), None) => {
@@ -209,7 +236,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The decoded body.".into());
             out.variants.push(format!("    body: {},", sp.ty_text(t)));
             out.variants.push("},".into());
-            out.decode.push((pattern, format!("Some({decode}.map(|body| Self::{v} {{ status, body }}))")));
+            out.decode.push((pattern, format!("Some({decode}.map(|body| Self::{v} {{ status, body }}))"), None));
             out.display.push((
                 format!("Self::{v} {{ status, body }}"),
                 display(format!("{{status}} {reason}: {{body}}"), shown),
@@ -217,7 +244,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         }
         (None, Some(_)) => {
             out.variants.push(format!("{v},"));
-            out.decode.push((pattern, format!("Some(Ok(Self::{v}))")));
+            out.decode.push((pattern, format!("Some(Ok(Self::{v}))"), None));
             out.display.push((
                 format!("Self::{v}"),
                 vec![format!("f.write_str({})", string(&format!("{} {reason}", r.status)))],
@@ -228,7 +255,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The status the server answered with.".into());
             out.variants.push("    status: u16,".into());
             out.variants.push("},".into());
-            out.decode.push((pattern, format!("Some(Ok(Self::{v} {{ status }}))")));
+            out.decode.push((pattern, format!("Some(Ok(Self::{v} {{ status }}))"), None));
             out.display.push((format!("Self::{v} {{ status }}"), display(format!("{{status}} {reason}"), None)));
         }
     }
