@@ -21,6 +21,9 @@ const STRUCT_LITERAL_WIDTH: usize = 35;
 
 const INDENT: &str = "    ";
 
+/// The line [`Code::unsure`] writes.
+const UNSURE: &str = "// laid out by prettyplease";
+
 /// Rust text being written, one line at a time at the current depth.
 #[derive(Default)]
 pub struct Code {
@@ -168,6 +171,17 @@ impl Code {
         literal.len() <= STRUCT_LITERAL_WIDTH && self.fits(literal)
     }
 
+    /// Marks the item being written as one whose layout prettyplease decides ([`lay_out`]): a
+    /// comment line, which `syn` drops.
+    pub fn unsure(&mut self) {
+        ln!(self, "{UNSURE}");
+    }
+
+    /// Goes one level in without writing (after a head written line by line).
+    pub fn depth_in(&mut self) {
+        self.depth += 1;
+    }
+
     /// Goes one level out without writing (the end of a method chain).
     pub fn depth_out(&mut self) {
         self.depth = self.depth.saturating_sub(1);
@@ -200,6 +214,7 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
         at += line.len();
         let l = line.trim_end_matches('\n');
         let comment = l.trim_start().starts_with("//");
+        too_wide |= l.trim_start() == UNSURE;
         // A match arm's comma is not counted: prettyplease does not count it either.
         let code = if l.contains(" => ") { l.strip_suffix(',').unwrap_or(l) } else { l };
         too_wide |= !comment && code.len() > MARGIN && code.chars().count() > MARGIN && !lone_literal(l);

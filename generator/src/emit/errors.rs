@@ -11,13 +11,28 @@ use crate::ir::*;
 struct Arms {
     /// The variant's declaration, one entry per line.
     variants: Vec<String>,
-    /// `match` arms: pattern and expression (`decode`: and the variant, for one that waits).
-    decode: Vec<(String, String, Option<String>)>,
+    /// `match` arms decoding a status.
+    decode: Vec<Decode>,
     status: Vec<(String, String)>,
     /// The `Display` arm: its pattern and the statements of its body.
     display: Vec<(String, Vec<String>)>,
     /// Variants of statuses that carry `Retry-After` (429, 503).
     waits: Vec<String>,
+}
+
+/// The arm decoding one status: `pattern => expr`, and the struct literal in `expr`, if any.
+struct Decode {
+    pattern: String,
+    expr: String,
+    literal: Option<String>,
+    /// The variant, for a JSON answer that waits (429, 503).
+    waits: Option<String>,
+}
+
+impl Decode {
+    fn new(pattern: &str, expr: String, literal: Option<String>) -> Self {
+        Self { pattern: pattern.to_owned(), expr, literal, waits: None }
+    }
 }
 
 /// Writes `pub enum <Op>Error { … }` with `ApiError`, `Display` and `Error` impls.
@@ -67,10 +82,16 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     let body_arg = if body_unused { "_body: &[u8]" } else { "body: &[u8]" };
     code.signature("fn from_response", &["status: u16".into(), body_arg.into()], &format!(" -> {decoded}"));
     code.open(format_args!("match status {{"));
-    for (pattern, expr, waits) in &arms.decode {
-        match waits {
-            Some(v) if !code.fits(&format!("{pattern} => {expr}")) => waiting_arm(code, pattern, expr, v),
-            _ => code.arm(pattern, expr),
+    for d in &arms.decode {
+        match &d.waits {
+            Some(v) if !code.fits(&format!("{} => {}", d.pattern, d.expr)) => waiting_arm(code, &d.pattern, &d.expr, v),
+            _ => {
+                // prettyplease breaks a struct literal wider than it allows; how, it decides.
+                if d.literal.as_ref().is_some_and(|l| !code.fits_literal(l)) {
+                    code.unsure();
+                }
+                code.arm(&d.pattern, &d.expr)
+            }
         }
     }
     if !op.errors.iter().any(|e| e.response.status == StatusMatch::Default) {
@@ -87,10 +108,9 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     code.close("}");
     if !arms.waits.is_empty() {
         let patterns: Vec<String> = arms.waits.iter().map(|w| format!("Self::{w} {{ retry_after, .. }}")).collect();
-        let patterns = patterns.join(" | ");
         code.open(format_args!("fn retry_after(&self) -> {option}<std::time::Duration> {{"));
         code.open(format_args!("match self {{"));
-        ln!(code, "{patterns} => *retry_after,");
+        alternatives(code, "", &patterns, " => *retry_after,");
         // When every variant keeps a `Retry-After`, the patterns are irrefutable.
         let all = arms.waits.len() == op.errors.len();
         if !all {
@@ -100,10 +120,11 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
         code.close("}");
         code.open(format_args!("fn set_retry_after(&mut self, after: std::time::Duration) {{"));
         if all {
-            ln!(code, "let ({patterns}) = self;");
+            ln!(code, "let ({}) = self;", patterns.join(" | "));
             ln!(code, "*retry_after = Some(after);");
         } else {
-            code.open(format_args!("if let {patterns} = self {{"));
+            alternatives(code, "if let ", &patterns, " = self {");
+            code.depth_in();
             ln!(code, "*retry_after = Some(after);");
             code.close("}");
         }
@@ -132,12 +153,28 @@ pub fn error_enum(code: &mut Code, tag: &Tag, op: &Operation, sp: &Spelling) {
     ln!(code, "impl std::error::Error for {name} {{}}");
 }
 
+/// `head` + the `|` alternatives of a pattern + `tail`: on one line when it fits, else one
+/// alternative per line, as prettyplease breaks them.
+fn alternatives(code: &mut Code, head: &str, patterns: &[String], tail: &str) {
+    let one_line = format!("{head}{}{tail}", patterns.join(" | "));
+    // A match arm's comma is not counted (see `code::lay_out`).
+    if code.fits(one_line.strip_suffix(',').unwrap_or(&one_line)) {
+        return ln!(code, "{one_line}");
+    }
+    let last = patterns.len() - 1;
+    for (i, p) in patterns.iter().enumerate() {
+        let lead = if i == 0 { head } else { "| " };
+        ln!(code, "{lead}{p}{}", if i == last { tail } else { "" });
+    }
+}
+
 /// The decoding arm of a JSON answer that waits (429, 503), too wide for one line, as
 /// prettyplease lays it out: the chain broken, the struct literal one field per line. Other
 /// shapes are written on one line and laid out by prettyplease (`code::lay_out`).
 fn waiting_arm(code: &mut Code, pattern: &str, expr: &str, v: &str) {
     let literal = format!("Self::{v} {{ body, retry_after: None }}");
-    if !expr.starts_with("Some(serde_json::from_slice(body).map(") || code.fits_literal(&literal) {
+    if code.fits_literal(&literal) {
+        code.unsure();
         return code.arm(pattern, expr);
     }
     code.open(format_args!("{pattern} => {{"));
@@ -210,12 +247,18 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         out.variants.push(format!("    retry_after: {option}<std::time::Duration>,"));
         out.variants.push("},".into());
         out.decode.push(match &r.ty {
-            Some(_) => (
-                pattern,
-                format!("Some({decode}.map(|body| Self::{v} {{ body, retry_after: None }}))"),
-                Some(v.clone()),
-            ),
-            None => (pattern, format!("Some(Ok(Self::{v} {{ retry_after: None }}))"), None),
+            Some(_) => {
+                let literal = format!("Self::{v} {{ body, retry_after: None }}");
+                let expr = format!("Some({decode}.map(|body| {literal}))");
+                Decode {
+                    waits: (r.kind == BodyKind::Json).then(|| v.clone()),
+                    ..Decode::new(&pattern, expr, Some(literal))
+                }
+            }
+            None => {
+                let literal = format!("Self::{v} {{ retry_after: None }}");
+                Decode::new(&pattern, format!("Some(Ok({literal}))"), Some(literal))
+            }
         });
         let shown = if r.ty.is_some() { shown } else { None };
         out.display.push((format!("Self::{v} {{ {bind} }}"), display(text, shown)));
@@ -226,7 +269,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
     match (&r.ty, fixed) {
         (Some(t), Some(_)) => {
             out.variants.push(format!("{v}({}),", sp.ty_text(t)));
-            out.decode.push((pattern, format!("Some({decode}.map(Self::{v}))"), None));
+            out.decode.push(Decode::new(&pattern, format!("Some({decode}.map(Self::{v}))"), None));
             out.display.push((format!("Self::{v}(body)"), display(format!("{} {reason}: {{body}}", r.status), shown)));
         }
         (Some(t), None) => {
@@ -236,7 +279,8 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The decoded body.".into());
             out.variants.push(format!("    body: {},", sp.ty_text(t)));
             out.variants.push("},".into());
-            out.decode.push((pattern, format!("Some({decode}.map(|body| Self::{v} {{ status, body }}))"), None));
+            let literal = format!("Self::{v} {{ status, body }}");
+            out.decode.push(Decode::new(&pattern, format!("Some({decode}.map(|body| {literal}))"), Some(literal)));
             out.display.push((
                 format!("Self::{v} {{ status, body }}"),
                 display(format!("{{status}} {reason}: {{body}}"), shown),
@@ -244,7 +288,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         }
         (None, Some(_)) => {
             out.variants.push(format!("{v},"));
-            out.decode.push((pattern, format!("Some(Ok(Self::{v}))"), None));
+            out.decode.push(Decode::new(&pattern, format!("Some(Ok(Self::{v}))"), None));
             out.display.push((
                 format!("Self::{v}"),
                 vec![format!("f.write_str({})", string(&format!("{} {reason}", r.status)))],
@@ -255,7 +299,8 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
             out.variants.push("    /// The status the server answered with.".into());
             out.variants.push("    status: u16,".into());
             out.variants.push("},".into());
-            out.decode.push((pattern, format!("Some(Ok(Self::{v} {{ status }}))"), None));
+            let literal = format!("Self::{v} {{ status }}");
+            out.decode.push(Decode::new(&pattern, format!("Some(Ok({literal}))"), Some(literal)));
             out.display.push((format!("Self::{v} {{ status }}"), display(format!("{{status}} {reason}"), None)));
         }
     }

@@ -378,17 +378,23 @@ pub fn space_items(code: &str) -> String {
     for line in code.lines() {
         if let Some(p) = prev {
             let (pt, ct) = (p.trim_start(), line.trim_start());
-            let same_indent = p.len() - pt.len() == line.len() - ct.len();
-            let closes = pt == "}"
-                || pt == "};"
-                || pt.ends_with(" {}")
-                || (pt.ends_with(';') && STARTS.iter().any(|s| pt.starts_with(s)));
-            let opens = STARTS.iter().any(|s| ct.starts_with(s));
-            let same_group = pt.ends_with(';') && first_word(pt) == first_word(ct) && !ct.starts_with("///");
+            // Most lines close nothing: ask the cheap questions first.
+            let closes = || {
+                pt == "}"
+                    || pt == "};"
+                    || pt.ends_with(" {}")
+                    || (pt.ends_with(';') && STARTS.iter().any(|s| pt.starts_with(s)))
+            };
+            let between_items = || {
+                let same_indent = p.len() - pt.len() == line.len() - ct.len();
+                let opens = STARTS.iter().any(|s| ct.starts_with(s));
+                let same_group = pt.ends_with(';') && first_word(pt) == first_word(ct) && !ct.starts_with("///");
+                same_indent && opens && !same_group
+            };
             let after_inner_docs =
                 (pt.starts_with("//!") && !ct.starts_with("//!")) || (pt.starts_with("#![") && !ct.starts_with("#!["));
             let after_header = pt.starts_with("// @generated");
-            if after_inner_docs || after_header || (same_indent && closes && opens && !same_group) {
+            if after_inner_docs || after_header || (closes() && between_items()) {
                 out.push('\n');
             }
         }
