@@ -1,13 +1,15 @@
-//! Rust source written as text, for the emitters that make most of the output (the models):
-//! building tokens, parsing them with `syn` and printing them with prettyplease costs ~100×
-//! more than writing the same text, and a large spec has thousands of types.
+//! Rust source written as text, for the emitters that make most of a large crate (models and
+//! their `validate()`, error enums, example tests): building tokens, parsing them with `syn`
+//! and printing them with prettyplease costs ~100× more than writing the same text, and a
+//! large spec has thousands of types.
 //!
-//! The text is laid out as prettyplease lays it out, so it reads like the rest of the crate and
-//! `tokens::format_file` of it is the identity. The writer knows the few layout rules of what
-//! the emitters write (blocks, one field or variant per line, struct literals within
-//! prettyplease's width, signatures and `cfg` lists one entry per line when too wide); an item
-//! with a line these rules do not cover (wider than prettyplease's margin) is handed to
-//! prettyplease whole ([`lay_out`]). A test holds every spec's models to that identity.
+//! The text is laid out as prettyplease lays it out, so it reads like the rest of the crate.
+//! The writer knows the few layout rules of what the emitters write (blocks, one field or
+//! variant per line, struct literals within prettyplease's width, signatures, calls, match
+//! arms and `cfg` lists broken when too wide); an item with a line these rules do not cover
+//! (wider than prettyplease's margin), or marked [`Code::unsure`], is handed to prettyplease
+//! whole ([`lay_out`]). Tests hold the files written this way to prettyplease's layout on
+//! every revision of the OpenRouter document and the fixtures.
 
 use super::tokens::space_items;
 use crate::diag::Error;
@@ -256,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn signatures_literals_and_cfg_lists_are_laid_out_as_prettyplease_does() {
+    fn signatures_calls_arms_literals_and_cfg_lists_are_laid_out_as_prettyplease_does() {
         let mut code = Code::new();
         code.cfg(&["a", "b"]);
         code.open(format_args!("impl S {{"));
@@ -265,8 +267,14 @@ mod tests {
         code.close("}");
         let long: Vec<String> = (0..6).map(|i| format!("argument_number_{i}: Option<String>")).collect();
         code.signature("pub fn long", &long, " -> Self");
-        let fields: Vec<String> = long.iter().map(|a| a.split(':').next().unwrap().to_owned()).collect();
-        code.struct_literal("Self", &fields);
+        let names: Vec<String> = long.iter().map(|a| a.split(':').next().unwrap().to_owned()).collect();
+        code.call("let total = sum", &names, ";");
+        code.call("let one = sum", &names[..1], ";");
+        code.open(format_args!("match total {{"));
+        code.arm("0", "Self::empty()");
+        code.arm("Kind::AVeryLongVariantNameThatTakesRoom", "Self::from_kind(argument_number_0, argument_number_1)");
+        code.close("}");
+        code.struct_literal("Self", &names);
         code.close("}");
         code.close("}");
         let many: Vec<String> = (0..12).map(|i| format!("feature_{i}")).collect();
@@ -274,7 +282,23 @@ mod tests {
         code.line(format_args!("pub struct T {{}}"));
         let text = lay_out(code.finish(), "test.yaml").unwrap();
         assert!(text.contains("    pub fn long(\n        argument_number_0"), "{text}");
+        assert!(text.contains("        let total = sum(\n            argument_number_0,"), "{text}");
+        assert!(text.contains("TakesRoom => {\n                Self::from_kind("), "{text}");
         assert!(text.contains("#[cfg(\n    any(\n"), "{text}");
+        assert_eq!(text, pretty(&text));
+    }
+
+    #[test]
+    fn an_item_marked_unsure_is_laid_out_by_prettyplease() {
+        let mut code = Code::new();
+        code.open(format_args!("fn f() -> Point {{"));
+        // prettyplease breaks a struct literal this wide, though the line fits.
+        code.unsure();
+        ln!(code, "Point {{ first: 1, second: 2, third: 3 }}");
+        code.close("}");
+        let text = lay_out(code.finish(), "test.yaml").unwrap();
+        assert!(!text.contains(UNSURE), "{text}");
+        assert!(text.contains("    Point {\n        first: 1,"), "{text}");
         assert_eq!(text, pretty(&text));
     }
 
