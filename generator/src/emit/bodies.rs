@@ -131,8 +131,8 @@ fn defined(tag: &Tag) -> impl Iterator<Item = &Operation> {
 }
 
 /// The success type and decoder of a binary response (`bytes::Bytes`), if it is one.
-pub fn binary_success(op: &Operation) -> Option<(TokenStream, TokenStream)> {
-    (op.success.kind == BodyKind::Bytes).then(|| (quote!(bytes::Bytes), quote!(crate::download::bytes)))
+pub fn binary_success(op: &Operation) -> Option<(&'static str, &'static str)> {
+    (op.success.kind == BodyKind::Bytes).then_some(("bytes::Bytes", "crate::download::bytes"))
 }
 
 /// The operations to emit a method for: the operation itself, its form method when the
@@ -169,9 +169,8 @@ pub fn method_variants(op: &Operation) -> Vec<Operation> {
 }
 
 /// The `Accept` header of a method whose response comes in more than one media type.
-pub fn accept(op: &Operation) -> Option<TokenStream> {
-    let content_type = op.success.content_type.as_ref().filter(|_| !op.bodies.alternatives.is_empty())?;
-    Some(quote!(request = request.header("Accept", #content_type);))
+pub fn accept_type(op: &Operation) -> Option<&str> {
+    op.success.content_type.as_deref().filter(|_| !op.bodies.alternatives.is_empty())
 }
 
 /// What a method variant adds to the spec's docs.
@@ -196,17 +195,10 @@ pub fn doc_lines(op: &Operation) -> Vec<String> {
     lines
 }
 
-/// The form argument of a form method, its return type and the expression ending it.
-pub fn form_call(op: &Operation) -> Option<(TokenStream, TokenStream, TokenStream)> {
+/// The form argument of a form method (`form: crate::api::files::UploadForm`).
+pub fn form_arg(op: &Operation) -> Option<String> {
     let form = op.bodies.form.as_ref().filter(|f| f.method == op.rust_name)?;
-    let ty = form_path(op, form);
-    Some((quote!(form: #ty), quote!(crate::Upload), quote!(crate::multipart::Upload::new(request, form.into_parts()))))
-}
-
-fn form_path(op: &Operation, form: &Form) -> TokenStream {
-    let name = ident(&form.type_name);
-    let home = ident(&op.home);
-    quote!(crate::api::#home::#name)
+    Some(format!("form: crate::api::{}::{}", op.home, form.type_name))
 }
 
 /// The form types the tag module defines.

@@ -11,7 +11,7 @@
 //! whole ([`lay_out`]). Tests hold the files written this way to prettyplease's layout on
 //! every revision of the OpenRouter document and the fixtures.
 
-use super::tokens::space_items;
+use super::tokens::{space_items, Member};
 use crate::diag::Error;
 use std::fmt::Write;
 
@@ -126,6 +126,24 @@ impl Code {
         }
     }
 
+    /// [`Code::signature`] of a function returning `path<generics>`: when even `) -> path<…> {`
+    /// does not fit, the generic arguments go one per line, as prettyplease breaks them.
+    pub fn generic_signature(&mut self, head: &str, args: &[String], path: &str, generics: &[String]) {
+        let tail = format!(" -> {path}<{}>", generics.join(", "));
+        if self.fits(&format!("{head}({}){tail} {{", args.join(", "))) || self.fits(&format!("){tail} {{")) {
+            return self.signature(head, args, &tail);
+        }
+        ln!(self, "{head}(");
+        for a in args {
+            ln!(self, "{INDENT}{a},");
+        }
+        ln!(self, ") -> {path}<");
+        for g in generics {
+            ln!(self, "{INDENT}{g},");
+        }
+        self.open(format_args!("> {{"));
+    }
+
     /// A match arm `pattern => expr,` on one line when it fits (its comma aside), else with
     /// the expression in a block, as prettyplease writes it.
     pub fn arm(&mut self, pattern: &str, expr: &str) {
@@ -215,12 +233,9 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
     for line in text.split_inclusive('\n') {
         at += line.len();
         let l = line.trim_end_matches('\n');
-        let comment = l.trim_start().starts_with("//");
-        too_wide |= l.trim_start() == UNSURE;
-        // A match arm's comma is not counted: prettyplease does not count it either.
-        let code = if l.contains(" => ") { l.strip_suffix(',').unwrap_or(l) } else { l };
-        too_wide |= !comment && code.len() > MARGIN && code.chars().count() > MARGIN && !lone_literal(l);
+        too_wide |= beyond_rules(l);
         // An item ends with a closing brace or a semicolon in the first column.
+        let comment = l.trim_start().starts_with("//");
         let ends = !comment && !l.starts_with(' ') && (l == "}" || l.ends_with(';') || l.ends_with("{}"));
         if ends {
             push_item(&mut out, &text[item..at], too_wide, source)?;
@@ -229,6 +244,29 @@ pub fn lay_out(text: String, source: &str) -> Result<String, Error> {
     }
     push_item(&mut out, &text[item..], too_wide, source)?;
     Ok(space_items(&out))
+}
+
+/// A member of an `impl` block written one level in: kept as written, or, when a line is
+/// beyond the writer's rules, lexed for prettyplease to lay out (`tokens::Layout`).
+pub fn member(text: String, source: &str) -> Result<Member, Error> {
+    if !text.lines().any(beyond_rules) {
+        return Ok(Member::Text(text));
+    }
+    let tokens =
+        text.parse().map_err(|e| Error::internal(source, format!("generated Rust does not lex: {e}\n{text}")))?;
+    Ok(Member::Tokens(tokens))
+}
+
+/// Whether a line is one whose layout the writer does not know: marked [`Code::unsure`], or a
+/// code line wider than the margin (a match arm's comma aside, which prettyplease does not
+/// count; a lone string literal aside, which it cannot break).
+fn beyond_rules(l: &str) -> bool {
+    let t = l.trim_start();
+    if t == UNSURE {
+        return true;
+    }
+    let code = if l.contains(" => ") { l.strip_suffix(',').unwrap_or(l) } else { l };
+    !t.starts_with("//") && code.len() > MARGIN && code.chars().count() > MARGIN && !lone_literal(l)
 }
 
 /// A line holding one string literal (an argument on a line of its own): prettyplease cannot
@@ -276,6 +314,13 @@ mod tests {
         code.close("}");
         code.struct_literal("Self", &names);
         code.close("}");
+        let generics: Vec<String> =
+            ["'c", "crate::models::AVeryLongResponseTypeNameForThisTest", "AVeryLongErrorTypeNameError"]
+                .map(String::from)
+                .into();
+        code.generic_signature("pub fn list", &["&self".into()], "crate::Request", &generics);
+        ln!(code, "todo!()");
+        code.close("}");
         code.close("}");
         let many: Vec<String> = (0..12).map(|i| format!("feature_{i}")).collect();
         code.cfg(&many.iter().map(String::as_str).collect::<Vec<_>>());
@@ -285,6 +330,7 @@ mod tests {
         assert!(text.contains("        let total = sum(\n            argument_number_0,"), "{text}");
         assert!(text.contains("TakesRoom => {\n                Self::from_kind("), "{text}");
         assert!(text.contains("#[cfg(\n    any(\n"), "{text}");
+        assert!(text.contains("    ) -> crate::Request<\n        'c,\n"), "{text}");
         assert_eq!(text, pretty(&text));
     }
 

@@ -1,10 +1,10 @@
 //! `src/api/<tag>.rs`: a tag's sub-client, one method per operation, and the error enums of
 //! the operations the tag defines.
 
-use super::code::{lay_out, Code};
+use super::code::{lay_out, ln, string, Code};
 use super::docs::doc_text;
 use super::errors::error_enum;
-use super::tokens::{docs, ident, inner_docs, Layout, Spelling};
+use super::tokens::{doc_lines, ident, inner_docs, Layout, Member, Spelling};
 use super::validate::Validation;
 use crate::diag::Error;
 use crate::ir::*;
@@ -40,7 +40,8 @@ pub fn tag_rs(
             .chain(defined.iter().map(|o| o.error_name.as_str()))
             .chain(super::bodies::form_types(tag)),
     );
-    let members = |path| members(api, tag, path, &sp, validation);
+    let source = out.source();
+    let members = |path| members(api, tag, path, &sp, validation, source);
     let submodules = submodules.iter().map(|(name, feature)| {
         let name = ident(name);
         let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
@@ -102,14 +103,22 @@ fn members<'a>(
     path: &'a [String],
     sp: &'a Spelling,
     validation: &'a Validation,
-) -> impl Iterator<Item = TokenStream> + 'a {
+    source: &'a str,
+) -> impl Iterator<Item = Result<Member, Error>> + 'a {
     let accessors = tag.groups.iter().filter(move |g| g.path.len() == path.len() + 1 && g.path.starts_with(path));
     let methods = tag.operations.iter().filter(move |op| op.group == path);
-    accessors.map(|g| group_accessor(tag, g)).chain(methods.flat_map(move |op| {
+    accessors.map(|g| Ok(Member::Tokens(group_accessor(tag, g)))).chain(methods.flat_map(move |op| {
         // The operation's own method, a form or other-media variant, then its item stream.
         let variants = super::bodies::method_variants(op);
-        let items = super::bodies::items_method(op, &error_path(tag, op), sp);
-        variants.into_iter().map(move |o| operation_method(api, tag, &o, sp, validation)).chain(items)
+        let error: TokenStream = error_path(tag, op).parse().unwrap_or_default();
+        let items = super::bodies::items_method(op, &error, sp).map(|t| Ok(Member::Tokens(t)));
+        let methods = variants.into_iter().map(move |o| operation_method(api, tag, &o, sp, validation, source));
+        methods
+            .flat_map(|m| match m {
+                Ok(members) => members.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            })
+            .chain(items)
     }))
 }
 
@@ -126,17 +135,15 @@ fn group_accessor(tag: &Tag, g: &Group) -> TokenStream {
 }
 
 /// The error enum's path as the tag module names it: bare when the tag defines it.
-fn error_path(tag: &Tag, op: &Operation) -> TokenStream {
-    let error = ident(&op.error_name);
+fn error_path(tag: &Tag, op: &Operation) -> String {
     if op.home == tag.module {
-        quote!(#error)
+        op.error_name.clone()
     } else {
-        let home = ident(&op.home);
-        quote!(crate::api::#home::#error)
+        format!("crate::api::{}::{}", op.home, op.error_name)
     }
 }
 
-fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> TokenStream {
+fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> Vec<String> {
     let mut ours = vec![format!("`{} {}`", op.method, op.path)];
     if api.bearer_auth {
         ours.push(if op.needs_auth {
@@ -173,143 +180,164 @@ fn method_docs(api: &Api, tag: &Tag, op: &Operation) -> TokenStream {
          [`Error`](crate::Error)."
             .into(),
     );
-    docs(&[op.summary.as_deref(), op.description.as_deref()], &ours)
+    doc_lines(&[op.summary.as_deref(), op.description.as_deref()], &ours)
 }
 
 /// The runtime's `Style` for a parameter.
-fn style(p: &Param) -> TokenStream {
-    let s = match p.style {
-        ParamStyle::Form => quote!(Form),
-        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(PipeDelimited),
-        ParamStyle::DeepObject => quote!(DeepObject),
-        ParamStyle::Simple => quote!(Simple),
-        ParamStyle::Label => quote!(Label),
-        ParamStyle::Matrix => quote!(Matrix),
-    };
-    quote!(crate::request::Style::#s)
+fn style(p: &Param) -> &'static str {
+    match p.style {
+        ParamStyle::Form => "crate::request::Style::Form",
+        ParamStyle::SpaceDelimited => "crate::request::Style::SpaceDelimited",
+        ParamStyle::PipeDelimited => "crate::request::Style::PipeDelimited",
+        ParamStyle::DeepObject => "crate::request::Style::DeepObject",
+        ParamStyle::Simple => "crate::request::Style::Simple",
+        ParamStyle::Label => "crate::request::Style::Label",
+        ParamStyle::Matrix => "crate::request::Style::Matrix",
+    }
 }
 
-/// The statements that put the parameters on `request`: each value is serialized by the
-/// runtime, so enums go by their wire value and lists and objects by their style.
-fn param_calls(op: &Operation) -> Vec<TokenStream> {
-    let mut calls = Vec::new();
+/// Writes the statements that put the parameters on `request`: each value is serialized by
+/// the runtime, so enums go by their wire value and lists and objects by their style.
+fn param_calls(code: &mut Code, op: &Operation) {
     for p in &op.params {
-        let n = ident(&p.rust_name);
-        let wire = &p.wire_name;
-        let explode = p.explode;
-        let call = |v: TokenStream| match p.location {
-            ParamLocation::Path => {
-                let style = style(p);
-                quote!(request = request.path_param(#wire, &#v, #style, #explode);)
-            }
-            ParamLocation::Query => {
-                let style = style(p);
-                quote!(request = request.query_param(#wire, &#v, #style, #explode);)
-            }
-            ParamLocation::Header => quote!(request = request.header_value(#wire, &#v, #explode);),
+        let wire = string(&p.wire_name);
+        let call = |code: &mut Code, v: &str| match p.location {
+            ParamLocation::Path => set(code, &format!(".path_param({wire}, &{v}, {}, {})", style(p), p.explode)),
+            ParamLocation::Query => set(code, &format!(".query_param({wire}, &{v}, {}, {})", style(p), p.explode)),
+            ParamLocation::Header => set(code, &format!(".header_value({wire}, &{v}, {})", p.explode)),
         };
-        calls.push(if p.required {
-            call(quote!(#n))
+        if p.required {
+            call(code, &p.rust_name);
         } else {
-            let inner = call(quote!(value));
-            quote!(if let Some(value) = #n { #inner })
-        });
+            code.open(format_args!("if let Some(value) = {} {{", p.rust_name));
+            call(code, "value");
+            code.close("}");
+        }
     }
-    calls
 }
 
-fn decode_fn(kind: BodyKind) -> TokenStream {
+/// `request = request.<call>;`, the call on a line of its own when the statement does not fit
+/// (prettyplease's layout of a method call that does not fit).
+fn set(code: &mut Code, call: &str) {
+    let one_line = format!("request = request{call};");
+    if code.fits(&one_line) {
+        return ln!(code, "{one_line}");
+    }
+    let broken = format!("    {call};");
+    if !code.fits(&broken) {
+        code.unsure();
+    }
+    ln!(code, "request = request");
+    ln!(code, "{broken}");
+}
+
+fn decode_fn(kind: BodyKind) -> &'static str {
     match kind {
-        BodyKind::Json => quote!(crate::decode::json),
-        BodyKind::Text => quote!(crate::decode::text),
-        BodyKind::Bytes => quote!(crate::decode::bytes),
-        BodyKind::Empty => quote!(crate::decode::empty),
+        BodyKind::Json => "crate::decode::json",
+        BodyKind::Text => "crate::decode::text",
+        BodyKind::Bytes => "crate::decode::bytes",
+        BodyKind::Empty => "crate::decode::empty",
     }
 }
 
-fn operation_method(api: &Api, tag: &Tag, op: &Operation, sp: &Spelling, validation: &Validation) -> TokenStream {
-    let name = ident(&op.rust_name);
+/// The method of an operation (written as text), and its event-stream form, if any.
+fn operation_method(
+    api: &Api,
+    tag: &Tag,
+    op: &Operation,
+    sp: &Spelling,
+    validation: &Validation,
+    source: &str,
+) -> Result<Vec<Member>, Error> {
     let error = error_path(tag, op);
     let binary = super::bodies::binary_success(op);
-    let success_ty = op.success.ty.as_ref().map(|t| sp.ty(t)).unwrap_or(quote!(()));
-    let success_ty = binary.as_ref().map(|(ty, _)| ty.clone()).unwrap_or(success_ty);
-    let doc = method_docs(api, tag, op);
-    let option = sp.prelude_item("Option");
-    let mut args: Vec<TokenStream> = op
+    let success = match binary {
+        Some((ty, _)) => ty.to_owned(),
+        None => op.success.ty.as_ref().map(|t| sp.ty_text(t)).unwrap_or_else(|| "()".into()),
+    };
+    let option = sp.prelude_text("Option");
+    let mut args: Vec<String> = op
         .params
         .iter()
-        .map(|p| {
-            let (n, ty) = (ident(&p.rust_name), sp.ty(&p.ty));
-            if p.required {
-                quote!(#n: #ty)
-            } else {
-                quote!(#n: #option<#ty>)
-            }
+        .map(|p| match p.required {
+            true => format!("{}: {}", p.rust_name, sp.ty_text(&p.ty)),
+            false => format!("{}: {option}<{}>", p.rust_name, sp.ty_text(&p.ty)),
         })
         .collect();
-    let calls = param_calls(op);
-    let path = &op.path;
-    let method = ident(&op.method.as_str().to_ascii_uppercase());
-    let decode = binary.map(|(_, decode)| decode).unwrap_or_else(|| decode_fn(op.success.kind));
-    let body_call = op.body.as_ref().map(|b| {
-        let ty = sp.ty(&b.ty);
-        // Constraints are checked first, so their message is the one reported.
-        let check = validation.call_on_body(&b.ty, quote!(body));
-        let call = match b.kind {
-            BodyKind::Json => quote!(request = request.json(&body);),
-            BodyKind::Text => quote!(request = request.text(body);),
-            _ => {
-                let content_type = &b.content_type;
-                quote!(request = request.bytes(body, #content_type);)
-            }
-        };
-        let call = quote!(#check #call);
-        if b.required {
-            args.push(quote!(body: #ty));
-            call
-        } else {
-            args.push(quote!(body: #option<#ty>));
-            quote!(if let Some(body) = body { #call })
-        }
-    });
+    if let Some(b) = &op.body {
+        let ty = sp.ty_text(&b.ty);
+        args.push(if b.required { format!("body: {ty}") } else { format!("body: {option}<{ty}>") });
+    }
+    let form = super::bodies::form_arg(op);
+    args.extend(form.clone());
     // Secrets decide two runtime settings: a success body carrying one is never kept in an
     // error, and a non-idempotent request carrying one (a single-use code) is never resent
     // once it may have reached the server.
-    let mut calls = calls;
-    calls.extend(super::bodies::accept(op));
-    let form = super::bodies::form_call(op);
-    if let Some((arg, _, _)) = &form {
-        args.push(arg.clone());
-    }
-    if op.success.ty.as_ref().is_some_and(|t| carries_secret(api, t)) {
-        calls.push(quote!(request = request.sensitive_response();));
-    }
-    if !op.method.is_idempotent() && op.body.as_ref().is_some_and(|b| carries_secret(api, &b.ty)) {
-        calls.push(quote!(request = request.no_replay();));
-    }
-    let mutable = if calls.is_empty() && body_call.is_none() { quote!() } else { quote!(mut) };
-    let (returns, tail) = match form {
-        Some((_, upload, tail)) => (upload, tail),
-        None => (quote!(crate::Request), quote!(request)),
+    let sensitive = op.success.ty.as_ref().is_some_and(|t| carries_secret(api, t));
+    let no_replay = !op.method.is_idempotent() && op.body.as_ref().is_some_and(|b| carries_secret(api, &b.ty));
+    let accept = super::bodies::accept_type(op);
+    let (returns, tail) = match &form {
+        Some(_) => ("crate::Upload", "crate::multipart::Upload::new(request, form.into_parts())"),
+        None => ("crate::Request", "request"),
     };
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    // Optional parameters are `Option` arguments, so a long list is the spec's shape.
-    let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let stream = op.stream.as_ref().map(|s| super::stream::method(op, s, &args, &success_ty, &error, sp));
-    quote! {
-        #doc
-        #deprecated
-        #many_args
-        pub fn #name(&self, #(#args),*) -> #returns<'c, #success_ty, #error> {
-            let #mutable request = crate::Request::new(self.client, reqwest::Method::#method, #path, #decode);
-            #(#calls)*
-            #body_call
-            #tail
-        }
+    let mutable = !op.params.is_empty() || op.body.is_some() || accept.is_some() || sensitive || no_replay;
 
-        #stream
+    let mut code = Code::new();
+    code.depth_in();
+    code.docs(&method_docs(api, tag, op));
+    if op.deprecated {
+        ln!(code, "#[deprecated]");
     }
+    // Optional parameters are `Option` arguments, so a long list is the spec's shape.
+    if args.len() > 6 {
+        ln!(code, "#[allow(clippy::too_many_arguments)]");
+    }
+    let receiver: Vec<String> = std::iter::once("&self".to_owned()).chain(args.iter().cloned()).collect();
+    let generics = ["'c".to_owned(), success.clone(), error.clone()];
+    code.generic_signature(&format!("pub fn {}", op.rust_name), &receiver, returns, &generics);
+    let decode = binary.map_or_else(|| decode_fn(op.success.kind), |(_, d)| d).to_owned();
+    let new_args = [
+        "self.client".to_owned(),
+        format!("reqwest::Method::{}", op.method.as_str().to_ascii_uppercase()),
+        string(&op.path),
+        decode,
+    ];
+    let head = if mutable { "let mut request = crate::Request::new" } else { "let request = crate::Request::new" };
+    code.call(head, &new_args, ";");
+    param_calls(&mut code, op);
+    if let Some(ct) = accept {
+        set(&mut code, &format!(".header(\"Accept\", {})", string(ct)));
+    }
+    if sensitive {
+        set(&mut code, ".sensitive_response()");
+    }
+    if no_replay {
+        set(&mut code, ".no_replay()");
+    }
+    if let Some(b) = &op.body {
+        if !b.required {
+            code.open(format_args!("if let Some(body) = body {{"));
+        }
+        // Constraints are checked first, so their message is the one reported.
+        validation.call_on_body(&mut code, &b.ty, "body");
+        match b.kind {
+            BodyKind::Json => set(&mut code, ".json(&body)"),
+            BodyKind::Text => set(&mut code, ".text(body)"),
+            _ => set(&mut code, &format!(".bytes(body, {})", string(&b.content_type))),
+        }
+        if !b.required {
+            code.close("}");
+        }
+    }
+    ln!(code, "{tail}");
+    code.close("}");
+    let mut out = vec![super::code::member(code.finish(), source)?];
+    if let Some(s) = &op.stream {
+        let lexed: Vec<TokenStream> = args.iter().map(|a| a.parse().unwrap_or_default()).collect();
+        let (success, error) = (success.parse().unwrap_or_default(), error.parse().unwrap_or_default());
+        out.push(Member::Tokens(super::stream::method(op, s, &lexed, &success, &error, sp)));
+    }
+    Ok(out)
 }
 
 /// Whether a value of this type can hold a `format: password` string anywhere inside.

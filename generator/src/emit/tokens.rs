@@ -263,7 +263,9 @@ impl<'s> Layout<'s> {
     pub fn items(&mut self, tokens: TokenStream) -> Result<(), Error> {
         for item in split_items(tokens) {
             match impl_parts(&item) {
-                Some((header, body)) => self.impl_block(header, split_items(body))?,
+                Some((header, body)) => {
+                    self.impl_block(header, split_items(body).into_iter().map(|t| Ok(Member::Tokens(t))))?
+                }
                 None => self.out.push_str(&unparse(item, self.source)?),
             }
         }
@@ -271,12 +273,12 @@ impl<'s> Layout<'s> {
     }
 
     /// Appends `header { members }` (`header`: outer attributes and `impl … for …`), making
-    /// each member's tokens only when its turn comes. prettyplease prints a block's header
-    /// alone, then each member on its own lines, so `header {` + the members + `}` is the block.
+    /// each member only when its turn comes. prettyplease prints a block's header alone, then
+    /// each member on its own lines, so `header {` + the members + `}` is the block.
     pub fn impl_block(
         &mut self,
         header: TokenStream,
-        members: impl IntoIterator<Item = TokenStream>,
+        members: impl IntoIterator<Item = Result<Member, Error>>,
     ) -> Result<(), Error> {
         let empty = unparse(quote!(#header {}), self.source)?;
         let mut members = members.into_iter().peekable();
@@ -287,6 +289,13 @@ impl<'s> Layout<'s> {
         self.out.push_str(open);
         self.out.push_str("{\n");
         for member in members {
+            let member = match member? {
+                Member::Text(text) => {
+                    self.out.push_str(&text);
+                    continue;
+                }
+                Member::Tokens(tokens) => tokens,
+            };
             let one = unparse(quote!(#header { #member }), self.source)?;
             let inner = one.strip_prefix(open).and_then(|t| t.strip_prefix("{\n")).and_then(|t| t.strip_suffix("}\n"));
             let inner = inner
@@ -311,6 +320,14 @@ impl<'s> Layout<'s> {
     pub fn finish(self) -> String {
         space_items(&self.out)
     }
+}
+
+/// A member of an `impl` block laid out by [`Layout::impl_block`].
+pub enum Member {
+    /// Tokens, laid out by prettyplease.
+    Tokens(TokenStream),
+    /// Text already laid out (one level in, unspaced).
+    Text(String),
 }
 
 /// Pretty-prints tokens that parse as a file (a generator bug otherwise: reported, no panic).
@@ -463,7 +480,7 @@ mod tests {
                 quote!(impl S),
                 (0..3).map(|i| {
                     let name = ident(&format!("m{i}"));
-                    quote!(pub fn #name(&self) -> usize { #i })
+                    Ok(Member::Tokens(quote!(pub fn #name(&self) -> usize { #i })))
                 }),
             )
             .unwrap();

@@ -66,16 +66,15 @@ impl Validation {
         self.has_method.contains(id)
     }
 
-    /// The statement an operation runs on its body `value` (a reference), if the body type has
-    /// a `validate` method.
-    pub fn call_on_body(&self, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
-        match ty {
-            TypeRef::Named(n) if self.has_method(n) => Some(quote! {
-                if let Err(message) = #value.validate() {
-                    request = request.invalid(message);
-                }
-            }),
-            _ => None,
+    /// Writes the statement an operation runs on its body `value` (a reference), if the body
+    /// type has a `validate` method.
+    pub fn call_on_body(&self, code: &mut Code, ty: &TypeRef, value: &str) {
+        if let TypeRef::Named(n) = ty {
+            if self.has_method(n) {
+                code.open(format_args!("if let Err(message) = {value}.validate() {{"));
+                ln!(code, "request = request.invalid(message);");
+                code.close("}");
+            }
         }
     }
 
