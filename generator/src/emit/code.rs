@@ -1,5 +1,5 @@
 //! Rust source written as text, for the emitters that make most of a large crate (models and
-//! their `validate()`, error enums, example tests): building tokens, parsing them with `syn`
+//! their `validate()`, error enums, operation methods, example tests): building tokens, parsing them with `syn`
 //! and printing them with prettyplease costs ~100× more than writing the same text, and a
 //! large spec has thousands of types.
 //!

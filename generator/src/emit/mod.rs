@@ -1,6 +1,6 @@
-//! Stage 4: turn the IR into files. The models and example tests are written as text in
-//! prettyplease's layout (`code`), the other Rust goes through `quote` → `syn` →
-//! `prettyplease` (`tokens`); Markdown and Cargo.toml come from `templates/` through
+//! Stage 4: turn the IR into files. Models, error enums, operation methods and example tests
+//! are written as text in prettyplease's layout (`code`), the other Rust goes through `quote`
+//! → `syn` → `prettyplease` (`tokens`); Markdown and Cargo.toml come from `templates/` through
 //! minijinja; the hand-written runtime is copied from `templates/runtime/`. Everything here
 //! is a function of the IR.
 
