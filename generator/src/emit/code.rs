@@ -1,7 +1,7 @@
 //! Rust source written as text, for the emitters that make most of a large crate (models and
-//! their `validate()`, error enums, operation methods, example tests): building tokens, parsing them with `syn`
-//! and printing them with prettyplease costs ~100× more than writing the same text, and a
-//! large spec has thousands of types.
+//! their `validate()`, error enums, operation methods, example tests): building tokens,
+//! parsing them with `syn` and printing them with prettyplease costs ~100× more than writing
+//! the same text, and a large spec has thousands of types.
 //!
 //! The text is laid out as prettyplease lays it out, so it reads like the rest of the crate.
 //! The writer knows the few layout rules of what the emitters write (blocks, one field or
