@@ -110,6 +110,7 @@ fn members<'a>(
     accessors.map(|g| Ok(Member::Tokens(group_accessor(tag, g)))).chain(methods.flat_map(move |op| {
         // The operation's own method, a form or other-media variant, then its item stream.
         let variants = super::bodies::method_variants(op);
+        // A path of sanitized names: it lexes.
         let error: TokenStream = error_path(tag, op).parse().unwrap_or_default();
         let items = super::bodies::items_method(op, &error, sp).map(|t| Ok(Member::Tokens(t)));
         let methods = variants.into_iter().map(move |o| operation_method(api, tag, &o, sp, validation, source));
@@ -282,6 +283,7 @@ fn operation_method(
     };
     let mutable = !op.params.is_empty() || op.body.is_some() || accept.is_some() || sensitive || no_replay;
 
+    // A member of the sub-client's `impl`: one level in.
     let mut code = Code::new();
     code.depth_in();
     code.docs(&method_docs(api, tag, op));
@@ -333,6 +335,7 @@ fn operation_method(
     code.close("}");
     let mut out = vec![super::code::member(code.finish(), source)?];
     if let Some(s) = &op.stream {
+        // The event-stream method is made as tokens: the texts above are our own and lex.
         let lexed: Vec<TokenStream> = args.iter().map(|a| a.parse().unwrap_or_default()).collect();
         let (success, error) = (success.parse().unwrap_or_default(), error.parse().unwrap_or_default());
         out.push(Member::Tokens(super::stream::method(op, s, &lexed, &success, &error, sp)));
