@@ -7,6 +7,7 @@ use super::tokens::{field_type_name, type_name};
 use super::usage::example_path;
 use crate::ir::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Spec text as one table cell: escaped, on one line, never empty.
 pub fn cell(text: Option<&str>) -> String {
@@ -147,17 +148,19 @@ fn link(t: &TypeRef, prefix: &str) -> Option<String> {
     t.named().map(|n| format!("{prefix}{}", model_page(n)))
 }
 
-/// The views of a tag's operations, with their example programs.
-pub fn operations(tag: &Tag, examples: &[(String, String)]) -> Vec<OperationView> {
+/// The views of a tag's operations, with their example programs (`examples`: source by path).
+pub fn operations(tag: &Tag, examples: &BTreeMap<&str, &str>) -> Vec<OperationView> {
     let to_models = "../../models/";
     tag.operations
         .iter()
         .filter_map(|op| {
             let path = example_path(tag, op);
-            let (example_path, example) = examples.iter().find(|(p, _)| *p == path).cloned()?;
+            let example = examples.get(path.as_str())?.to_string();
+            let example_path = path;
             let stream = op.stream.as_ref().and_then(|s| {
                 let path = super::usage::stream_example_path(tag, s);
-                let (example_path, example) = examples.iter().find(|(p, _)| *p == path).cloned()?;
+                let example = examples.get(path.as_str())?.to_string();
+                let example_path = path;
                 Some(StreamView {
                     name: s.rust_name.clone(),
                     event: type_name(&s.event),

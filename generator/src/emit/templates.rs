@@ -121,10 +121,13 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         env.add_template(name, source).map_err(|e| template_error(name, &e))?;
     }
     let active = extras::active(api);
+    // Example programs by path, looked up per operation (a list would make that quadratic).
+    let by_path: std::collections::BTreeMap<&str, &str> =
+        examples.iter().map(|(p, e)| (p.as_str(), e.as_str())).collect();
     let tags: Vec<_> = api
         .tags
         .iter()
-        .map(|t| context! { tag => t, operations => pages::operations(t, examples), description => pages::cell(t.description.as_deref()) })
+        .map(|t| context! { tag => t, operations => pages::operations(t, &by_path), description => pages::cell(t.description.as_deref()) })
         .collect();
     let tag_features = features::Features::new(api);
     // Extras' features turn on their tag's feature too (the login needs the OAuth operations).
@@ -148,7 +151,7 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         let streams = t.operations.iter().filter_map(|op| op.stream.as_ref());
         let stream_paths = streams.map(|s| super::usage::stream_example_path(t, s));
         for path in t.operations.iter().map(|op| super::usage::example_path(t, op)).chain(stream_paths) {
-            if examples.iter().any(|(p, _)| *p == path) {
+            if by_path.contains_key(path.as_str()) {
                 let name = path.trim_start_matches("examples/").trim_end_matches(".rs").to_owned();
                 gated_examples.push(context! { name => name, feature => tag_features.of_tag(&t.module) });
             }
