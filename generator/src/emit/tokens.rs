@@ -40,7 +40,8 @@ const PRELUDE: &[(&str, &str)] = &[
 pub struct Spelling {
     models: String,
     runtime: String,
-    shadowed: BTreeSet<String>,
+    /// The prelude items the scope's own items shadow.
+    shadowed: BTreeSet<&'static str>,
     /// Runtime items the scope imports by name (`use crate::Nullable;`).
     imports: BTreeSet<&'static str>,
 }
@@ -48,8 +49,8 @@ pub struct Spelling {
 impl Spelling {
     /// Inside `models.rs`, which declares every type of the API.
     pub fn models(api: &Api) -> Self {
-        let shadowed: BTreeSet<String> = api.types.keys().cloned().collect();
-        let imports = ["Nullable"].into_iter().filter(|n| !shadowed.contains(*n)).collect();
+        let shadowed = shadowed_prelude(api.types.keys().map(String::as_str));
+        let imports = ["Nullable"].into_iter().filter(|n| !api.types.contains_key(*n)).collect();
         Self { models: String::new(), runtime: "crate::".into(), shadowed, imports }
     }
 
@@ -60,14 +61,14 @@ impl Spelling {
 
     /// Inside another module of the crate that declares `items`.
     pub fn in_crate<'a>(items: impl IntoIterator<Item = &'a str>) -> Self {
-        let shadowed = items.into_iter().map(str::to_owned).collect();
+        let shadowed = shadowed_prelude(items);
         Self { models: "crate::models::".into(), runtime: "crate::".into(), shadowed, imports: BTreeSet::new() }
     }
 
     /// In a program or test using the crate, naming models through `models` (a path prefix
     /// such as `models::`, or nothing when `imported` brings them into scope by name).
     pub fn outside<'a>(models: TokenStream, imported: impl IntoIterator<Item = &'a str>) -> Self {
-        let shadowed: BTreeSet<String> = imported.into_iter().map(str::to_owned).collect();
+        let shadowed = shadowed_prelude(imported);
         // Printed tokens have spaces between them (`models ::`); a path prefix has none.
         let models = models.to_string().replace(' ', "");
         Self { models, runtime: "openrouter::".into(), shadowed, imports: BTreeSet::new() }
@@ -158,6 +159,11 @@ impl Spelling {
             (false, true) => format!("{}<{ty}>", self.runtime_text("Nullable")),
         }
     }
+}
+
+/// The prelude items among `names` (a scope's own items), which the scope spells by path.
+fn shadowed_prelude<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'static str> {
+    names.into_iter().filter_map(|n| PRELUDE.iter().find(|(p, _)| *p == n).map(|(p, _)| *p)).collect()
 }
 
 /// Tokens of text this module spells: paths and types made of sanitized names and our own
