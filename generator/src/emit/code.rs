@@ -72,6 +72,7 @@ impl Code {
     /// `///` lines (each entry one line; an empty entry is a blank doc line), as prettyplease
     /// prints `#[doc = " …"]` attributes: trailing spaces trimmed.
     pub fn docs(&mut self, lines: &[String]) {
+        // As `doc_comment`, without a string per line.
         for l in lines {
             match l.trim_end() {
                 "" => ln!(self, "///"),
@@ -215,6 +216,14 @@ impl Code {
     /// The text written, unspaced (see [`lay_out`]).
     pub fn finish(self) -> String {
         self.text
+    }
+}
+
+/// One `///` line as prettyplease prints `#[doc = " line"]` (trailing spaces trimmed).
+pub fn doc_comment(line: &str) -> String {
+    match line.trim_end() {
+        "" => "///".to_owned(),
+        l => format!("/// {l}"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! body, implementing the runtime's `ApiError`. Written as text (`code::Code`): an API has an
 //! enum per operation.
 
-use super::code::{ln, string, Code};
+use super::code::{doc_comment, ln, string, Code};
 use super::tokens::{doc_lines, Spelling};
 use crate::ir::*;
 
@@ -205,12 +205,7 @@ fn variant(e: &ErrorResponse, sp: &Spelling, out: &mut Arms) {
         StatusMatch::Default => "Any status not listed above.".to_owned(),
         s => format!("Status {s}."),
     };
-    for l in doc_lines(&[Some(&r.description)], &[status_line]) {
-        out.variants.push(match l.trim_end() {
-            "" => "///".to_owned(),
-            l => format!("/// {l}"),
-        });
-    }
+    out.variants.extend(doc_lines(&[Some(&r.description)], &[status_line]).iter().map(|l| doc_comment(l)));
     let fixed = match r.status {
         StatusMatch::Code(c) => Some(c),
         _ => None,
