@@ -72,10 +72,22 @@ impl Code {
     /// `///` lines (each entry one line; an empty entry is a blank doc line), as prettyplease
     /// prints `#[doc = " …"]` attributes: trailing spaces trimmed.
     pub fn docs(&mut self, lines: &[String]) {
-        // As `doc_comment`, without a string per line.
         for l in lines {
-            match l.trim_end() {
+            self.doc(l);
+        }
+    }
+
+    /// `///` lines for `text`: one per line of it, control characters left out, so text from
+    /// the spec (a path, a key) can never end the comment or put a bare CR in it.
+    pub fn doc(&mut self, text: &str) {
+        for line in text.split(['\n', '\r']) {
+            // As `doc_comment`, without a string per line when there is nothing to drop.
+            match line.trim_end() {
                 "" => ln!(self, "///"),
+                l if l.chars().any(|c| c.is_control() && c != '\t') => {
+                    let kept: String = l.chars().filter(|c| !c.is_control() || *c == '\t').collect();
+                    ln!(self, "{}", doc_comment(&kept))
+                }
                 l => ln!(self, "/// {l}"),
             }
         }
@@ -340,6 +352,16 @@ mod tests {
         assert!(text.contains("TakesRoom => {\n                Self::from_kind("), "{text}");
         assert!(text.contains("#[cfg(\n    any(\n"), "{text}");
         assert!(text.contains("    ) -> crate::Request<\n        'c,\n"), "{text}");
+        assert_eq!(text, pretty(&text));
+    }
+
+    #[test]
+    fn doc_text_from_the_spec_cannot_end_its_comment() {
+        let mut code = Code::new();
+        code.doc("Example of `POST /a\nfn injected() {}`\r\u{1}done ");
+        ln!(code, "pub struct S;");
+        let text = lay_out(code.finish(), "test.yaml").unwrap();
+        assert_eq!(text, "/// Example of `POST /a\n/// fn injected() {}`\n/// done\npub struct S;\n");
         assert_eq!(text, pretty(&text));
     }
 

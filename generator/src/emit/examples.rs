@@ -55,7 +55,7 @@ fn test(code: &mut Code, api: &Api, features: &Features, sp: &Spelling, c: &Case
         ty = format!("Option<{ty}>");
     }
     let json = raw_string(&c.value.to_string());
-    ln!(code, "/// {}", c.place);
+    code.doc(&c.place);
     if c.property {
         ln!(code, "///");
         ln!(code, "/// A property example alone is checked against the field's own type: the struct");
@@ -65,7 +65,7 @@ fn test(code: &mut Code, api: &Api, features: &Features, sp: &Spelling, c: &Case
         ln!(code, "///");
         ln!(code, "/// The example departs from its schema:");
         for n in &c.reading.notes {
-            ln!(code, "/// - {n}");
+            code.doc(&format!("- {n}"));
         }
     }
     code.cfg(&c.ty.named().map(|n| features.of_type(n)).unwrap_or_default());

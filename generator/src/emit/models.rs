@@ -189,7 +189,7 @@ fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[U
     open_enum(code, item, docs, &["#[derive(Debug, Clone, PartialEq)]"]);
     for v in variants {
         let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-        ln!(code, "/// `{property}`: {}.", tags.join(" or "));
+        code.doc(&format!("`{property}`: {}.", tags.join(" or ")));
         ln!(code, "{}({}),", v.rust_name, item.sp.ty_text(&v.ty));
     }
     ln!(code, "/// A value whose kind this version of the client does not know, kept as it was sent.");
