@@ -65,7 +65,9 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
         files.push(GeneratedFile { path, contents: body });
     };
     // The Rust files and the rest (runtime, docs) are made side by side, each on every core.
-    let (rust, rest) = rayon::join(|| rust_files(api, source), || other_files(api));
+    // Which tag features each model compiles under: a whole-API question both sides ask.
+    let features = features::Features::new(api);
+    let (rust, rest) = rayon::join(|| rust_files(api, &features, source), || other_files(api, &features));
     for (path, body) in rust?.into_iter().chain(rest?) {
         add(path, body);
     }
@@ -75,7 +77,7 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
 
 /// (path, contents without header) of the files not made from Rust syntax: the API surface,
 /// the runtime, the extras, the example programs and the rendered docs.
-fn other_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
+fn other_files(api: &Api, features: &features::Features) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
     // What `--check` and `--changelog` compare a new spec against.
     files.push((crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text()));
@@ -90,7 +92,7 @@ fn other_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
     }
     // Example programs are files of their own and are embedded in the docs: build them once.
     let examples = templates::usage_examples(api);
-    let docs = templates::render(api, &examples)?;
+    let docs = templates::render(api, &examples, features)?;
     files.extend(examples);
     files.extend(docs);
     Ok(files)
@@ -100,15 +102,13 @@ fn other_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
 type RustJob<'a> = (String, Box<dyn Fn() -> Result<Option<String>, Error> + Send + Sync + 'a>);
 
 /// (path, source without header) of every Rust file made from the IR, in path order. The files
-/// are made on every core (rayon): each job builds its tokens and lays them out on its thread.
-fn rust_files(api: &Api, source: &str) -> Result<Vec<(String, String)>, Error> {
+/// are made on every core (rayon): each job writes and lays out its file on its thread.
+fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<Vec<(String, String)>, Error> {
     use rayon::prelude::*;
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
-    // Which tag features each model compiles under: also a whole-API question.
-    let features = features::Features::new(api);
-    let (validation, features) = (&validation, &features);
+    let validation = &validation;
     let mut jobs: Vec<RustJob> = vec![
         ("src/lib.rs".to_owned(), Box::new(|| format_file(lib_rs::lib_rs(api), source).map(Some))),
         ("src/api.rs".to_owned(), Box::new(|| format_file(lib_rs::api_rs(api, features), source).map(Some))),

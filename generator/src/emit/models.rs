@@ -123,13 +123,11 @@ impl Item<'_> {
         code.open(format_args!("{head} {{"));
     }
 
-    /// Opens `impl<'de> serde::Deserialize<'de> for Name` and its `deserialize` function (too
-    /// wide for one line, so prettyplease puts its argument on a line of its own).
+    /// Opens `impl<'de> serde::Deserialize<'de> for Name` and its `deserialize` function.
     fn open_deserialize(&self, code: &mut Code) {
         self.open_impl(code, format_args!("impl<'de> serde::Deserialize<'de> for {}", self.name));
-        ln!(code, "fn deserialize<D: serde::Deserializer<'de>>(");
-        ln!(code, "    deserializer: D,");
-        code.open(format_args!(") -> {}<Self, D::Error> {{", self.sp.prelude_text("Result")));
+        let returns = format!(" -> {}<Self, D::Error>", self.sp.prelude_text("Result"));
+        code.signature("fn deserialize<D: serde::Deserializer<'de>>", &["deserializer: D".into()], &returns);
     }
 
     /// `impl serde::Serialize for Name`, its body (`serialize` given `serializer`) in `body`.
@@ -143,20 +141,43 @@ impl Item<'_> {
         code.close("}");
         code.close("}");
     }
+
+    /// `impl std::fmt::Display for Name`, its body (`fmt` given `f`) in `body`.
+    fn display(&self, code: &mut Code, body: impl FnOnce(&mut Code)) {
+        self.open_impl(code, format_args!("impl std::fmt::Display for {}", self.name));
+        code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
+        body(code);
+        code.close("}");
+        code.close("}");
+    }
+
+    /// `head { function { match scrutinee { arms } } }` under the type's cfg: an impl of one
+    /// function mapping each value (`function`: its doc lines, then its signature, a line each).
+    fn match_impl(&self, code: &mut Code, head: &str, function: &str, scrutinee: &str, arms: impl FnOnce(&mut Code)) {
+        self.open_impl(code, format_args!("{head}"));
+        let (docs, signature) = function.rsplit_once('\n').unwrap_or(("", function));
+        for doc in docs.lines() {
+            ln!(code, "{doc}");
+        }
+        code.open(format_args!("{signature} {{"));
+        code.open(format_args!("match {scrutinee} {{"));
+        arms(code);
+        code.close("}");
+        code.close("}");
+        code.close("}");
+    }
 }
 
 /// `Display` of a union, as a query or header parameter carries it: a string as it is,
 /// anything else as JSON.
 fn union_display(code: &mut Code, item: &Item) {
-    item.open_impl(code, format_args!("impl std::fmt::Display for {}", item.name));
-    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
-    code.open(format_args!("match serde_json::to_value(self) {{"));
-    ln!(code, "Ok(serde_json::Value::String(s)) => f.write_str(&s),");
-    ln!(code, "Ok(other) => write!(f, \"{{other}}\"),");
-    ln!(code, "Err(_) => Err(std::fmt::Error),");
-    code.close("}");
-    code.close("}");
-    code.close("}");
+    item.display(code, |code| {
+        code.open(format_args!("match serde_json::to_value(self) {{"));
+        ln!(code, "Ok(serde_json::Value::String(s)) => f.write_str(&s),");
+        ln!(code, "Ok(other) => write!(f, \"{{other}}\"),");
+        ln!(code, "Err(_) => Err(std::fmt::Error),");
+        code.close("}");
+    });
 }
 
 /// The start of a union or enum: cfg, docs, attributes and `pub enum Name {`.
@@ -205,9 +226,7 @@ fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[U
     });
     item.open_deserialize(code);
     // Too wide for one line at this depth: prettyplease puts the argument on its own.
-    ln!(code, "let value = <serde_json::Value as serde::Deserialize>::deserialize(");
-    ln!(code, "    deserializer,");
-    ln!(code, ")?;");
+    code.call("let value = <serde_json::Value as serde::Deserialize>::deserialize", &["deserializer".into()], "?;");
     code.open(format_args!("match value.get({}).and_then(serde_json::Value::as_str) {{", string(property)));
     // A value claimed by two branches selects the first.
     let mut seen = std::collections::BTreeSet::new();
@@ -221,15 +240,10 @@ fn tagged_union_def(code: &mut Code, item: &Item, docs: &[String], variants: &[U
         // argument on a line of its own when the call does not fit.
         code.open(format_args!("Some({}) => {{", tags.join(" | ")));
         ln!(code, "serde_json::from_value(value)");
-        ln!(code, "    .map(Self::{})", v.rust_name);
-        let map_err = format!("    .map_err(|e| serde::de::Error::custom(format_args!({label}, e)))");
-        if code.fits(&map_err) {
-            ln!(code, "{map_err}");
-        } else {
-            ln!(code, "    .map_err(|e| serde::de::Error::custom(");
-            ln!(code, "        format_args!({label}, e),");
-            ln!(code, "    ))");
-        }
+        code.depth_in();
+        ln!(code, ".map(Self::{})", v.rust_name);
+        code.call(".map_err(|e| serde::de::Error::custom", &[format!("format_args!({label}, e)")], ")");
+        code.depth_out();
         code.close("}");
     }
     ln!(code, "_ => Ok(Self::{UNION_FALLBACK}(value)),");
@@ -430,32 +444,22 @@ fn arms(code: &mut Code, variants: &[Variant], values: &[String], from_value: bo
 }
 
 fn integer_enum(code: &mut Code, item: &Item, variants: &[Variant], values: &[String]) {
-    let (name, sp) = (item.name, item.sp);
-    item.open_impl(code, format_args!("impl {name}"));
-    ln!(code, "/// The value on the wire.");
-    code.open(format_args!("pub fn value(&self) -> i64 {{"));
-    code.open(format_args!("match self {{"));
-    arms(code, variants, values, false);
-    ln!(code, "Self::{ENUM_FALLBACK}(v) => *v,");
-    code.close("}");
-    code.close("}");
-    code.close("}");
-
-    item.open_impl(code, format_args!("impl std::fmt::Display for {name}"));
-    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
-    ln!(code, "write!(f, \"{{}}\", self.value())");
-    code.close("}");
-    code.close("}");
-
-    item.open_impl(code, format_args!("impl {}<i64> for {name}", sp.prelude_text("From")));
-    code.open(format_args!("fn from(value: i64) -> Self {{"));
-    code.open(format_args!("match value {{"));
-    arms(code, variants, values, true);
-    ln!(code, "other => Self::{ENUM_FALLBACK}(other),");
-    code.close("}");
-    code.close("}");
-    code.close("}");
-
+    let (name, from) = (item.name, item.sp.prelude_text("From"));
+    item.match_impl(
+        code,
+        &format!("impl {name}"),
+        "/// The value on the wire.\npub fn value(&self) -> i64",
+        "self",
+        |code| {
+            arms(code, variants, values, false);
+            ln!(code, "Self::{ENUM_FALLBACK}(v) => *v,");
+        },
+    );
+    item.display(code, |code| ln!(code, "write!(f, \"{{}}\", self.value())"));
+    item.match_impl(code, &format!("impl {from}<i64> for {name}"), "fn from(value: i64) -> Self", "value", |code| {
+        arms(code, variants, values, true);
+        ln!(code, "other => Self::{ENUM_FALLBACK}(other),");
+    });
     item.serialize(code, |code| ln!(code, "serializer.serialize_i64(self.value())"));
     item.open_deserialize(code);
     ln!(code, "<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
@@ -465,31 +469,22 @@ fn integer_enum(code: &mut Code, item: &Item, variants: &[Variant], values: &[St
 
 fn string_enum(code: &mut Code, item: &Item, variants: &[Variant], wires: &[String]) {
     let (name, sp) = (item.name, item.sp);
-    item.open_impl(code, format_args!("impl {name}"));
-    ln!(code, "/// The value on the wire.");
-    code.open(format_args!("pub fn as_str(&self) -> &str {{"));
-    code.open(format_args!("match self {{"));
-    arms(code, variants, wires, false);
-    ln!(code, "Self::{ENUM_FALLBACK}(v) => v,");
-    code.close("}");
-    code.close("}");
-    code.close("}");
-
-    item.open_impl(code, format_args!("impl {}<&str> for {name}", sp.prelude_text("From")));
-    code.open(format_args!("fn from(value: &str) -> Self {{"));
-    code.open(format_args!("match value {{"));
-    arms(code, variants, wires, true);
-    ln!(code, "other => Self::{ENUM_FALLBACK}(other.to_owned()),");
-    code.close("}");
-    code.close("}");
-    code.close("}");
-
-    item.open_impl(code, format_args!("impl std::fmt::Display for {name}"));
-    code.open(format_args!("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"));
-    ln!(code, "f.write_str(self.as_str())");
-    code.close("}");
-    code.close("}");
-
+    item.match_impl(
+        code,
+        &format!("impl {name}"),
+        "/// The value on the wire.\npub fn as_str(&self) -> &str",
+        "self",
+        |code| {
+            arms(code, variants, wires, false);
+            ln!(code, "Self::{ENUM_FALLBACK}(v) => v,");
+        },
+    );
+    let from = sp.prelude_text("From");
+    item.match_impl(code, &format!("impl {from}<&str> for {name}"), "fn from(value: &str) -> Self", "value", |code| {
+        arms(code, variants, wires, true);
+        ln!(code, "other => Self::{ENUM_FALLBACK}(other.to_owned()),");
+    });
+    item.display(code, |code| ln!(code, "f.write_str(self.as_str())"));
     item.serialize(code, |code| ln!(code, "serializer.serialize_str(self.as_str())"));
     item.open_deserialize(code);
     ln!(code, "let value = <{} as serde::Deserialize>::deserialize(deserializer)?;", sp.prelude_text("String"));

@@ -112,7 +112,11 @@ fn sorted(mut deps: Vec<(&'static str, &'static str)>) -> Vec<Dependency> {
 }
 
 /// Renders every template against the IR.
-pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, String)>, Error> {
+pub fn render(
+    api: &Api,
+    examples: &[(String, String)],
+    tag_features: &features::Features,
+) -> Result<Vec<(String, String)>, Error> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -129,7 +133,6 @@ pub fn render(api: &Api, examples: &[(String, String)]) -> Result<Vec<(String, S
         .iter()
         .map(|t| context! { tag => t, operations => pages::operations(t, &by_path), description => pages::cell(t.description.as_deref()) })
         .collect();
-    let tag_features = features::Features::new(api);
     // Extras' features turn on their tag's feature too (the login needs the OAuth operations).
     let features: Vec<_> = active
         .iter()

@@ -280,15 +280,7 @@ fn own_checks(code: &mut Code, f: &Field, wire: &str) -> bool {
         code.open(format_args!("if {test} {{"));
         ln!(code, "let got = {got};");
         let message = string(&format!("{wire}: {problem} (got {{got}})"));
-        let one_line = format!("return Err(format!({message}));");
-        if code.fits(&one_line) {
-            ln!(code, "{one_line}");
-        } else {
-            // prettyplease's layout when the call does not fit.
-            ln!(code, "return Err(");
-            ln!(code, "    format!({message}),");
-            ln!(code, ");");
-        }
+        code.call("return Err", &[format!("format!({message})")], ";");
         code.close("}");
     };
     let usize = |n: usize| Literal::usize_unsuffixed(n).to_string();
