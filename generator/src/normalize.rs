@@ -31,15 +31,57 @@ pub fn normalize_all(mut doc: Value, file: &str) -> (Value, Option<Error>) {
 }
 
 /// Deserializes a normalized document; a shape `openapiv3` rejects is reported at its pointer.
-pub fn to_openapi(doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
+///
+/// The two large maps, `paths` and `components/schemas`, are taken out first and converted an
+/// entry at a time, each entry's `Value` dropped once converted: the document and its typed
+/// form are never both whole in memory (on the 10,000-schema bench document, the stage's peak
+/// was the two side by side).
+pub fn to_openapi(mut doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let paths = take_entries(&mut doc, &["paths"], |key| key.starts_with('/'));
+    let schemas = take_entries(&mut doc, &["components", "schemas"], |_| true);
+    let mut api: openapiv3::OpenAPI = convert(&doc, String::new(), file)?;
+    drop(doc);
+    for (path, item) in paths {
+        let at = format!("/paths/{}", pointer_segment(&path));
+        api.paths.paths.insert(path, convert(&item, at, file)?);
+    }
+    if !schemas.is_empty() {
+        let components = api.components.get_or_insert_with(Default::default);
+        for (name, schema) in schemas {
+            let at = format!("/components/schemas/{}", pointer_segment(&name));
+            components.schemas.insert(name, convert(&schema, at, file)?);
+        }
+    }
+    Ok(api)
+}
+
+/// Moves the entries of the object at `keys` that `take` selects out of `doc`, in order (none
+/// when there is no such object: the whole-document conversion then reports the shape).
+fn take_entries(doc: &mut Value, keys: &[&str], take: impl Fn(&str) -> bool) -> Vec<(String, Value)> {
+    let Some(Value::Object(map)) = keys.iter().try_fold(doc, |v, k| v.get_mut(*k)) else {
+        return Vec::new();
+    };
+    let mut taken = Vec::new();
+    for (key, value) in std::mem::take(map) {
+        if take(&key) {
+            taken.push((key, value));
+        } else {
+            map.insert(key, value);
+        }
+    }
+    taken
+}
+
+/// Deserializes `value`, found at JSON pointer `at`.
+fn convert<T: serde::de::DeserializeOwned>(value: &Value, at: String, file: &str) -> Result<T, Error> {
     // Fast path, from a borrowed `Value` and without path tracking: tracking copies every map
     // key and wraps every call (measured: about half of this stage on the 2026 document, see
     // `cargo xtask bench`). Only a document that fails pays for the second, tracked pass.
-    if let Ok(api) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&doc) {
-        return Ok(api);
+    if let Ok(converted) = T::deserialize(value) {
+        return Ok(converted);
     }
-    serde_path_to_error::deserialize(doc).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = at + &path_to_pointer(e.path());
         let message = e.into_inner().to_string();
         Error::spec(
             file,
