@@ -47,7 +47,22 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     let value = load::parse(text.as_bytes(), file)?;
     // Semantic errors carry JSON pointers; the line helps a person find the place.
     let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| load::add_lines(e, &text))?;
+    release_freed_memory();
     emit::emit(&api, file)
+}
+
+/// Hands the memory freed so far (the document, once lowered) back to the operating system.
+///
+/// glibc keeps freed memory for the arena that freed it, and emit's worker threads allocate
+/// from arenas of their own: without this, the dropped document stays resident beside all of
+/// emit's work (the 10,000-schema bench document: peak RSS 1,012 MiB, most of it free). A no-op
+/// where the allocator is not glibc's.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` has no preconditions; it only releases pages no allocation uses.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.

@@ -306,7 +306,7 @@ const STAGES: [&str; 5] = [
     "load (read + YAML parse)",
     "select + normalize (tag subset, 3.1 → 3.0)",
     "to_openapi (Value → openapiv3)",
-    "lower (→ IR)",
+    "lower (→ IR; the document dropped and released)",
     "emit (IR → files, incl. format)",
 ];
 
@@ -391,10 +391,15 @@ fn pipeline_once(doc: &Doc, s: &mut StageSamples, runtime: &[String]) {
         select::select(value, &tags, file).and_then(|v| normalize::normalize(v, file)).map(|v| (v, tags))
     });
     let openapi = stage!(2, normalize::to_openapi(value, file));
-    let api = stage!(3, lower::lower(&openapi, &tags, file));
+    // As in `generator::generate`: the document is gone, its memory released, before emitting.
+    let api = stage!(3, {
+        let api = lower::lower(&openapi, &tags, file);
+        drop(openapi);
+        generator::release_freed_memory();
+        api
+    });
     let files = stage!(4, emit::emit(&api, file));
     drop(black_box(api));
-    drop(black_box(openapi));
     let t0 = Instant::now();
     match format_estimate(&files, runtime) {
         Ok(n) => {
@@ -880,9 +885,10 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         done(2, t[2]);
         let t0 = Instant::now();
         let api = lower::lower(&doc, &tags, file).map_err(|e| e.to_string())?;
-        t[3] = ms(t0.elapsed());
-        // As in `generator::generate`: the document is gone before emitting.
+        // As in `generator::generate`: the document is gone, its memory released, before emitting.
         drop(doc);
+        generator::release_freed_memory();
+        t[3] = ms(t0.elapsed());
         done(3, t[3]);
         let types = api.types.len();
         let t0 = Instant::now();
