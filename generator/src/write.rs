@@ -40,32 +40,38 @@ impl Change {
 }
 
 /// Line endings do not make a file stale: a checkout with `core.autocrlf` must pass `--check`.
-fn same(on_disk: &str, generated: &str) -> bool {
-    on_disk.replace("\r\n", "\n") == generated
+fn same(on_disk: &[u8], generated: &str) -> bool {
+    // Without a copy in the common case: a large API's models file is 100+ MiB.
+    on_disk == generated.as_bytes()
+        || (on_disk.contains(&b'\r') && String::from_utf8_lossy(on_disk).replace("\r\n", "\n") == generated)
 }
 
 /// The changes that would bring `out_dir` in line with `files`, in path order.
 pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> {
-    let mut changes = Vec::new();
-    for f in files {
-        match std::fs::read(out_dir.join(&f.path)) {
-            Ok(bytes) => {
-                let on_disk = String::from_utf8_lossy(&bytes);
-                if !same(&on_disk, &f.contents) {
-                    changes.push(Change::Update {
-                        path: f.path.clone(),
-                        diff: unified_diff(&f.path, &on_disk, &f.contents),
-                    });
-                }
-            }
+    use rayon::prelude::*;
+    // On every core: a large API has tens of thousands of files to read and compare.
+    let compared: Vec<io::Result<Option<Change>>> = files
+        .par_iter()
+        .map(|f| match std::fs::read(out_dir.join(&f.path)) {
+            Ok(bytes) if same(&bytes, &f.contents) => Ok(None),
+            Ok(bytes) => Ok(Some(Change::Update {
+                path: f.path.clone(),
+                diff: unified_diff(&f.path, &String::from_utf8_lossy(&bytes), &f.contents),
+            })),
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
-                changes.push(Change::Create { path: f.path.clone() })
+                Ok(Some(Change::Create { path: f.path.clone() }))
             }
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", out_dir.join(&f.path).display()))),
-        }
+            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", out_dir.join(&f.path).display()))),
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for change in compared {
+        changes.extend(change?);
     }
+    // A set, not a scan per file.
+    let generated: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for path in generated_files_on_disk(out_dir)? {
-        if !files.iter().any(|f| f.path == path) {
+        if !generated.contains(path.as_str()) {
             changes.push(Change::Remove { path });
         }
     }
@@ -76,31 +82,32 @@ pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> 
 /// Applies `changes`: new contents are written to temporary files first and then renamed
 /// over the old ones, so a failure leaves every file either old or new, never half-written.
 pub fn apply(out_dir: &Path, files: &[GeneratedFile], changes: &[Change]) -> io::Result<()> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| {
-        for change in changes {
-            let (Change::Create { path } | Change::Update { path, .. }) = change else { continue };
-            let Some(file) = files.iter().find(|f| &f.path == path) else { continue };
+    use rayon::prelude::*;
+    let by_path: std::collections::HashMap<&str, &GeneratedFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let writes: Vec<(PathBuf, PathBuf, &GeneratedFile)> = changes
+        .iter()
+        .filter_map(|change| {
+            let (Change::Create { path } | Change::Update { path, .. }) = change else { return None };
+            let file = by_path.get(path.as_str())?;
             let target = out_dir.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
             let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let tmp = target.with_file_name(format!(".{name}.codegen-tmp"));
-            std::fs::write(&tmp, &file.contents)?;
-            staged.push((tmp, target));
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
+            Some((target.with_file_name(format!(".{name}.codegen-tmp")), target, *file))
+        })
+        .collect();
+    // Each folder once (not once per file), then the files on every core.
+    let folders: std::collections::BTreeSet<&Path> =
+        writes.iter().filter_map(|(_, target, _)| target.parent()).collect();
+    let written = folders
+        .iter()
+        .try_for_each(|folder| std::fs::create_dir_all(folder))
+        .and_then(|()| writes.par_iter().try_for_each(|(tmp, _, file)| std::fs::write(tmp, &file.contents)));
+    if let Err(e) = written {
+        for (tmp, _, _) in &writes {
             let _ = std::fs::remove_file(tmp);
         }
         return Err(e);
     }
-    for (tmp, target) in &staged {
-        std::fs::rename(tmp, target)?;
-    }
+    writes.par_iter().try_for_each(|(tmp, target, _)| std::fs::rename(tmp, target))?;
     for change in changes {
         if let Change::Remove { path } = change {
             std::fs::remove_file(out_dir.join(path))?;
@@ -202,11 +209,12 @@ mod tests {
         std::fs::write(dir.path().join("src/gone.rs"), file("src/gone.rs", "").contents).unwrap();
         std::fs::write(dir.path().join("src/mine.rs"), "// hand-written\n").unwrap();
         let new = file("src/new.rs", "");
-        let files = vec![fresh, stale, new];
+        let deep = file("docs/models/new.md", "");
+        let files = vec![fresh, stale, new, deep];
         let changes = plan(dir.path(), &files).unwrap();
         let paths: Vec<&str> = changes.iter().map(Change::path).collect();
-        assert_eq!(paths, ["src/b.rs", "src/gone.rs", "src/new.rs"]);
-        let Change::Update { diff, .. } = &changes[0] else { panic!("{changes:?}") };
+        assert_eq!(paths, ["docs/models/new.md", "src/b.rs", "src/gone.rs", "src/new.rs"]);
+        let Change::Update { diff, .. } = &changes[1] else { panic!("{changes:?}") };
         assert!(diff.contains("-fn old() {}\n+fn b() {}"), "{diff}");
 
         apply(dir.path(), &files, &changes).unwrap();

@@ -897,6 +897,16 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         done(4, t[4]);
         if report {
             println!("first out_bytes={}", files.iter().map(|f| f.contents.len()).sum::<usize>());
+            // What `cargo xtask codegen` adds: the files written into an empty folder (once).
+            let dir = std::env::temp_dir().join(format!("bench-write-{}", std::process::id()));
+            let t0 = Instant::now();
+            let written = generator::write::plan(&dir, &files).and_then(|c| generator::write::apply(&dir, &files, &c));
+            let w = ms(t0.elapsed());
+            let _ = std::fs::remove_dir_all(&dir);
+            match written {
+                Ok(()) => println!("first write={w} files={}", files.len()),
+                Err(e) => println!("first write_error={}", e.to_string().replace(' ', "_")),
+            }
             if std::env::var_os("BENCH_FILES").is_some() {
                 for f in &files {
                     eprintln!("{} {}", f.contents.len(), f.path);
@@ -1086,7 +1096,15 @@ fn scaling_table(sizes: &[usize], timeout: Duration) -> Vec<(usize, Measured)> {
         t.row(row);
     }
     t.print();
-    println!("Peak RSS: VmHWM after one generation, reset (clear_refs) once the YAML text was built; growth = peak − RSS before.");
+    println!("Peak RSS: VmHWM after one generation and its writing, reset (clear_refs) once the YAML text was built; growth = peak − RSS before.");
+    for (n, m) in &results {
+        if let Some(w) = m.get("write").and_then(|w| w.parse::<f64>().ok()) {
+            let files = m.get("files").map(String::as_str).unwrap_or("?");
+            println!("n={n}: writing the {files} files into an empty folder (plan + apply, as `cargo xtask codegen`, once) took {} more", fmt_ms(w));
+        } else if let Some(e) = m.get("write_error") {
+            println!("n={n}: writing failed: {e}");
+        }
+    }
     println!("Slope targets: per-schema cost ≤ ×1.05 per doubling of the document (`µs/schema per doubling`).");
     if let Some((_, m)) = results.iter().find(|(n, _)| *n == 10_000) {
         let (total, peak) = (num(m, "total"), num(m, "peak_kib") / 1024.0);
