@@ -99,7 +99,7 @@ pub fn apply(out_dir: &Path, files: &[GeneratedFile], changes: &[Change]) -> io:
         writes.iter().filter_map(|(_, target, _)| target.parent()).collect();
     let written = folders
         .iter()
-        .try_for_each(|folder| std::fs::create_dir_all(folder))
+        .try_for_each(std::fs::create_dir_all)
         .and_then(|()| writes.par_iter().try_for_each(|(tmp, _, file)| std::fs::write(tmp, &file.contents)));
     if let Err(e) = written {
         for (tmp, _, _) in &writes {
