@@ -815,6 +815,14 @@ fn synthetic_tags(n: usize) -> Vec<String> {
     (0..n.div_ceil(OPS_PER_TAG)).map(|k| format!("Group{k}")).collect()
 }
 
+/// KiB of heap in use: the main thread's arena and blocks mapped on their own (what the
+/// stages before emit, which run on this thread, hold; emit's worker arenas are not counted).
+fn heap_kib() -> u64 {
+    // SAFETY: `mallinfo2` has no preconditions.
+    let info = unsafe { libc::mallinfo2() };
+    ((info.uordblks + info.hblkhd) / 1024) as u64
+}
+
 /// VmHWM and VmRSS of this process, in KiB.
 fn memory_kib() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -865,7 +873,7 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         let mut t = [0.0; 5];
         let done = |k: usize, x: f64| {
             if report {
-                println!("first s{k}={x} rss{k}={} hwm{k}={}", memory_kib().1, memory_kib().0);
+                println!("first s{k}={x} rss{k}={} hwm{k}={} heap{k}={}", memory_kib().1, memory_kib().0, heap_kib());
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             }
         };
@@ -1106,6 +1114,21 @@ fn scaling_table(sizes: &[usize], timeout: Duration) -> Vec<(usize, Measured)> {
         }
     }
     println!("Slope targets: per-schema cost ≤ ×1.05 per doubling of the document (`µs/schema per doubling`).");
+    // Where the memory goes (what stands in the way of a lower peak): the heap the document,
+    // its typed form and the IR hold after each stage, beside the YAML text and the output.
+    for (n, m) in &results {
+        let mib = |k: &str| m.get(k).and_then(|v| v.parse::<f64>().ok()).map(|kib| format!("{:.0} MiB", kib / 1024.0));
+        if let (Some(parsed), Some(typed), Some(lowered), Some(out)) =
+            (mib("heap0"), mib("heap2"), mib("heap3"), m.get("out_bytes").and_then(|b| b.parse::<u64>().ok()))
+        {
+            let yaml = m.get("bytes").and_then(|b| b.parse::<u64>().ok()).unwrap_or(0);
+            println!(
+                "n={n}: heap in use after parse {parsed} (YAML text {}), after to_openapi {typed}, after lower {lowered} (IR, document dropped); output {}",
+                fmt_bytes(yaml),
+                fmt_bytes(out)
+            );
+        }
+    }
     if let Some((_, m)) = results.iter().find(|(n, _)| *n == 10_000) {
         let (total, peak) = (num(m, "total"), num(m, "peak_kib") / 1024.0);
         let verdict = |ok: bool| if ok { "met" } else { "not met" };
