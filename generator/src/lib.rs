@@ -47,27 +47,28 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     let value = load::parse(text.as_bytes(), file)?;
     // Semantic errors carry JSON pointers; the line helps a person find the place.
     let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| load::add_lines(e, &text))?;
-    release_freed_memory();
+    release_freed_memory(text.len());
     emit::emit(&api, file)
 }
 
 /// Hands the memory freed so far (the document, once lowered) back to the operating system,
-/// when there is much of it.
+/// when the document was large: its parsed forms take about twenty times its text.
 ///
 /// glibc keeps freed memory for the arena that freed it, and emit's worker threads allocate
 /// from arenas of their own: without this, a large dropped document stays resident beside all
-/// of emit's work (the 10,000-schema bench document: peak RSS 1,012 → 804 MiB). Below 64 MiB
+/// of emit's work (the 10,000-schema bench document: peak RSS 1,012 → 804 MiB). For a small one
 /// it is not worth it: released pages come back as zeroed page faults when the heap grows
 /// again. A no-op where the allocator is not glibc's.
-pub fn release_freed_memory() {
+pub fn release_freed_memory(document_bytes: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallinfo2` and `malloc_trim` have no preconditions; the latter only releases
-    // pages no allocation uses.
-    unsafe {
-        if libc::mallinfo2().fordblks > 64 << 20 {
+    if document_bytes > 4 << 20 {
+        // SAFETY: `malloc_trim` has no preconditions; it only releases pages no allocation uses.
+        unsafe {
             libc::malloc_trim(0);
         }
     }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = document_bytes;
 }
 
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.

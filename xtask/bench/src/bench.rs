@@ -392,10 +392,11 @@ fn pipeline_once(doc: &Doc, s: &mut StageSamples, runtime: &[String]) {
     });
     let openapi = stage!(2, normalize::to_openapi(value, file));
     // As in `generator::generate`: the document is gone, its memory released, before emitting.
+    let bytes = std::fs::metadata(&doc.path).map_or(0, |m| m.len() as usize);
     let api = stage!(3, {
         let api = lower::lower(&openapi, &tags, file);
         drop(openapi);
-        generator::release_freed_memory();
+        generator::release_freed_memory(bytes);
         api
     });
     let files = stage!(4, emit::emit(&api, file));
@@ -895,7 +896,7 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         let api = lower::lower(&doc, &tags, file).map_err(|e| e.to_string())?;
         // As in `generator::generate`: the document is gone, its memory released, before emitting.
         drop(doc);
-        generator::release_freed_memory();
+        generator::release_freed_memory(text.len());
         t[3] = ms(t0.elapsed());
         done(3, t[3]);
         let types = api.types.len();
