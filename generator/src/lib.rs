@@ -56,7 +56,7 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
 ///
 /// glibc keeps freed memory for the arena that freed it, and emit's worker threads allocate
 /// from arenas of their own: without this, a large dropped document stays resident beside all
-/// of emit's work (the 10,000-schema bench document: peak RSS 1,012 → 804 MiB). For a small one
+/// of emit's work (the 10,000-schema bench document: emit's peak RSS 1,102 → 848 MiB). For a small one
 /// it is not worth it: released pages come back as zeroed page faults when the heap grows
 /// again. A no-op where the allocator is not glibc's.
 pub fn release_freed_memory(document_bytes: usize) {
