@@ -433,6 +433,12 @@ fn yaml_floor(yaml: &[u8]) -> Option<serde_json::Value> {
     serde_yaml_ng::from_slice(yaml).ok()
 }
 
+/// A table row: `label`, the median and minimum of `samples`, and the median over `base`.
+fn against(label: &str, samples: &[f64], base: f64) -> Vec<String> {
+    let m = median(samples);
+    vec![label.to_owned(), fmt_ms(m), fmt_ms(min(samples)), format!("{:.2}×", m / base)]
+}
+
 fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
     // The parse floor works on bytes already in memory; the stages read the file (load).
     let yaml = std::fs::read(&docs[0].path);
@@ -492,21 +498,9 @@ fn generator_tables(docs: &[Doc], rounds: usize, runtime: &[String]) {
         fmt_bytes(yaml.len() as u64)
     );
     let mut t = Table::new(&["input", "median", "min", "× YAML"]);
-    t.row(vec!["YAML (serde_yaml_ng → Value): the floor".into(), fmt_ms(floor), fmt_ms(min(&yaml_t)), "1.00×".into()]);
-    let o = median(&ours_t);
-    t.row(vec![
-        "YAML, the generator's `load::parse` (also rejects repeated keys)".into(),
-        fmt_ms(o),
-        fmt_ms(min(&ours_t)),
-        format!("{:.2}×", o / floor),
-    ]);
-    let j = median(&json_t);
-    t.row(vec![
-        format!("JSON form ({}, serde_json)", fmt_bytes(json.len() as u64)),
-        fmt_ms(j),
-        fmt_ms(min(&json_t)),
-        format!("{:.2}×", j / floor),
-    ]);
+    t.row(against("YAML (serde_yaml_ng → Value): the floor", &yaml_t, floor));
+    t.row(against("YAML, the generator's `load::parse` (also rejects repeated keys)", &ours_t, floor));
+    t.row(against(&format!("JSON form ({}, serde_json)", fmt_bytes(json.len() as u64)), &json_t, floor));
     t.print();
 
     for (i, (d, s)) in docs.iter().zip(&samples).enumerate() {
@@ -874,7 +868,8 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         let mut t = [0.0; 5];
         let done = |k: usize, x: f64| {
             if report {
-                println!("first s{k}={x} rss{k}={} hwm{k}={} heap{k}={}", memory_kib().1, memory_kib().0, heap_kib());
+                let (hwm, _) = memory_kib();
+                println!("first s{k}={x} hwm{k}={hwm} heap{k}={}", heap_kib());
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             }
         };
@@ -1128,6 +1123,12 @@ fn scaling_table(sizes: &[usize], timeout: Duration) -> Vec<(usize, Measured)> {
                 fmt_bytes(yaml),
                 fmt_bytes(out)
             );
+            let peaks: Vec<String> = ["parse", "select + normalize", "to_openapi", "lower", "emit"]
+                .iter()
+                .enumerate()
+                .filter_map(|(k, stage)| mib(&format!("hwm{k}")).map(|p| format!("{stage} {p}")))
+                .collect();
+            println!("n={n}: peak RSS by the end of each stage: {}", peaks.join(", "));
         }
     }
     if let Some((_, m)) = results.iter().find(|(n, _)| *n == 10_000) {
@@ -1717,19 +1718,8 @@ fn diff_table(upstream: &Path, rounds: usize) {
     );
     let floor = median(&load_t);
     let mut t = Table::new(&["step", "median", "min", "× load both"]);
-    t.row(vec![
-        "parse both (YAML parse floor, serde_yaml_ng)".into(),
-        fmt_ms(floor),
-        fmt_ms(min(&load_t)),
-        "1.00×".into(),
-    ]);
-    let d = median(&diff_t);
-    t.row(vec![
-        "diff (lower both, all tags, + compare; target ≤ 2.5×)".into(),
-        fmt_ms(d),
-        fmt_ms(min(&diff_t)),
-        format!("{:.2}×", d / floor),
-    ]);
+    t.row(against("parse both (YAML parse floor, serde_yaml_ng)", &load_t, floor));
+    t.row(against("diff (lower both, all tags, + compare; target ≤ 2.5×)", &diff_t, floor));
     t.print();
 }
 
