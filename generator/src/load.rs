@@ -2,6 +2,8 @@
 //!
 //! This is the generator's only file read. The YAML crate stays behind this module.
 
+mod pieces;
+
 use crate::diag::{unescape_segment, Error, Location};
 use serde::Deserialize as _;
 use serde_json::Value;
@@ -36,7 +38,8 @@ pub fn parse(bytes: &[u8], display: &str) -> Result<Value, Error> {
             )
         })?
     } else {
-        serde_yaml_ng::from_str::<Strict>(text).map(|s| s.0).map_err(|e| {
+        let piece = |text: &str| parse_one(text).ok();
+        pieces::parse(text, PIECE_BYTES, piece).map_or_else(|| parse_one(text), Ok).map_err(|e| {
             let location = e.location().map(|l| Location::Position { line: l.line(), column: l.column() });
             Error::spec(display, location, format!("invalid YAML: {}", strip_location(&e.to_string())))
         })?
@@ -50,6 +53,14 @@ pub fn parse(bytes: &[u8], display: &str) -> Result<Value, Error> {
     }
     Ok(value)
 }
+
+/// YAML text in one piece, on this thread.
+fn parse_one(text: &str) -> Result<Value, serde_yaml_ng::Error> {
+    serde_yaml_ng::from_str::<Strict>(text).map(|s| s.0)
+}
+
+/// The size of the pieces a large YAML text is parsed in, on every core ([`pieces`]).
+const PIECE_BYTES: usize = 64 << 10;
 
 /// A `Value` read from YAML, with a repeated mapping key an error: YAML requires unique keys,
 /// and `serde_json::Value` would keep the last value and drop the other silently. Otherwise

@@ -4,6 +4,7 @@
 
 use crate::diag::{pointer_segment, Collector, Error};
 use crate::ir::HttpMethod;
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
 type Schema = Map<String, Value>;
@@ -39,20 +40,34 @@ pub fn normalize_all(mut doc: Value, file: &str) -> (Value, Option<Error>) {
 pub fn to_openapi(mut doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     let paths = take_entries(&mut doc, &["paths"], |key| key.starts_with('/'));
     let schemas = take_entries(&mut doc, &["components", "schemas"], |_| true);
-    let mut api: openapiv3::OpenAPI = convert(&doc, String::new(), file)?;
+    // Entries are independent: converted on every core, the first failure in document order
+    // reported (the rest of the document first, as before).
+    let (api, (paths, schemas)) = rayon::join(
+        || convert::<openapiv3::OpenAPI>(&doc, String::new(), file),
+        || rayon::join(|| entries(paths, "paths", file), || entries(schemas, "components/schemas", file)),
+    );
     drop(doc);
-    for (path, item) in paths {
-        let at = format!("/paths/{}", pointer_segment(&path));
-        api.paths.paths.insert(path, convert(&item, at, file)?);
-    }
+    let mut api = api?;
+    api.paths.paths.extend(paths.into_iter().collect::<Result<Vec<_>, _>>()?);
     if !schemas.is_empty() {
-        let components = api.components.get_or_insert_with(Default::default);
-        for (name, schema) in schemas {
-            let at = format!("/components/schemas/{}", pointer_segment(&name));
-            components.schemas.insert(name, convert(&schema, at, file)?);
-        }
+        let schemas = schemas.into_iter().collect::<Result<Vec<_>, _>>()?;
+        api.components.get_or_insert_with(Default::default).schemas.extend(schemas);
     }
     Ok(api)
+}
+
+/// Converts each of `taken`, entries of the object at `/section`, on every core, in order.
+fn entries<T>(taken: Vec<(String, Value)>, section: &str, file: &str) -> Vec<Result<(String, T), Error>>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    taken
+        .into_par_iter()
+        .map(|(key, value)| {
+            let at = format!("/{section}/{}", pointer_segment(&key));
+            convert(&value, at, file).map(|typed| (key, typed))
+        })
+        .collect()
 }
 
 /// Moves the entries of the object at `keys` that `take` selects out of `doc`, in order (none
