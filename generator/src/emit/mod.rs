@@ -101,23 +101,24 @@ fn other_files(api: &Api, features: &features::Features) -> Result<Vec<(String, 
 /// One Rust file to make: its path and a function giving its source (`None`: no such file).
 type RustJob<'a> = (String, Box<dyn Fn() -> Result<Option<String>, Error> + Send + Sync + 'a>);
 
-/// (path, source without header) of every Rust file made from the IR, in path order. The files
-/// are made on every core (rayon): each job writes and lays out its file on its thread.
+/// (path, source without header) of every Rust file made from the IR (`emit` sorts them). The
+/// files are made on every core (rayon): each job writes and lays out its file on its thread.
 fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<Vec<(String, String)>, Error> {
     use rayon::prelude::*;
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
     let validation = &validation;
+    // The longest jobs that run on one thread first, the models (on every core, a batch of
+    // types at a time) last, so that both cores stay busy to the end.
     let mut jobs: Vec<RustJob> = vec![
-        ("src/lib.rs".to_owned(), Box::new(|| format_file(lib_rs::lib_rs(api), source).map(Some))),
-        ("src/api.rs".to_owned(), Box::new(|| format_file(lib_rs::api_rs(api, features), source).map(Some))),
-        ("src/models.rs".to_owned(), Box::new(|| models::models_rs(api, validation, features, source).map(Some))),
         ("tests/examples.rs".to_owned(), Box::new(|| examples::tests_file(api, features, source))),
         (
             "tests/operations.rs".to_owned(),
             Box::new(|| usage::operations_tests(api, features).map(|t| format_file(t, source)).transpose()),
         ),
+        ("src/lib.rs".to_owned(), Box::new(|| format_file(lib_rs::lib_rs(api), source).map(Some))),
+        ("src/api.rs".to_owned(), Box::new(|| format_file(lib_rs::api_rs(api, features), source).map(Some))),
     ];
     for t in &api.tags {
         let job = move || {
@@ -133,8 +134,10 @@ fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<
         };
         jobs.push((format!("src/api/{}.rs", t.module), Box::new(job)));
     }
-    // Largest first would balance better, but the models file dwarfs the rest; order only
-    // matters for the result, which is sorted by path.
+    jobs.push((
+        "src/models.rs".to_owned(),
+        Box::new(|| models::models_rs(api, validation, features, source).map(Some)),
+    ));
     let made: Vec<Result<Option<String>, Error>> = jobs.par_iter().map(|(_, job)| job()).collect();
     let mut files = Vec::new();
     for ((path, _), body) in jobs.into_iter().zip(made) {
