@@ -28,6 +28,19 @@ const KEYWORDS: &[&str] = &[
 /// an identifier get a prefix (`5XX` → `_5xx` / `V5xx`), an empty name becomes `value`/`Value`,
 /// and keywords get a trailing underscore (`type` → `type_`) so no raw identifiers appear.
 pub fn sanitize(name: &str, case: Case) -> String {
+    // Most names are already in the case wanted; heck costs a formatter call per character.
+    if already(name, case) {
+        let mut out = name.to_owned();
+        if KEYWORDS.contains(&name) {
+            out.push('_');
+        }
+        return out;
+    }
+    spelled(name, case)
+}
+
+/// `sanitize` by the general rule (heck splits the words).
+fn spelled(name: &str, case: Case) -> String {
     // Keep ASCII alphanumerics, turn everything else into a word break; a leading `-` on a
     // number is a sign, worth keeping as a word so `-1` and `1` differ.
     let mut spaced = String::with_capacity(name.len());
@@ -61,6 +74,37 @@ pub fn sanitize(name: &str, case: Case) -> String {
         out.push('_');
     }
     out
+}
+
+/// Whether `name` is its own `sanitize` (bar the keyword suffix): `snake_case` words of lower
+/// case letters and digits, or `UpperCamelCase` in which every capital but the first follows
+/// a lower-case letter (digits between allowed), as heck splits words.
+fn already(name: &str, case: Case) -> bool {
+    let bytes = name.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|b| if case == Case::Pascal { b.is_ascii_uppercase() } else { b.is_ascii_lowercase() })
+    {
+        return false;
+    }
+    match case {
+        Case::Snake => {
+            !name.ends_with('_')
+                && !name.contains("__")
+                && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        }
+        Case::Module => bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+        Case::Pascal => {
+            let mut after_lower = false;
+            bytes[1..].iter().all(|&b| {
+                let fine = b.is_ascii_lowercase() || b.is_ascii_digit() || (b.is_ascii_uppercase() && after_lower);
+                if !b.is_ascii_digit() {
+                    after_lower = b.is_ascii_lowercase();
+                }
+                fine
+            })
+        }
+    }
 }
 
 /// The builder method that sets a field: `with_` + the field name without the underscores
@@ -110,6 +154,31 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_already_in_its_case_is_spelled_as_heck_would() {
+        // Every name of up to six characters from letters of both cases, a digit and
+        // separators: where the shortcut applies, it agrees with the general rule.
+        let alphabet = ['a', 'b', 'A', 'B', '1', '_', ' '];
+        let mut names = vec![String::new()];
+        let mut shortcuts = 0;
+        for _ in 0..6 {
+            names = names.iter().flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}"))).collect();
+            for name in &names {
+                for case in [Case::Snake, Case::Pascal, Case::Module] {
+                    if already(name, case) {
+                        assert_eq!(sanitize(name, case), spelled(name, case), "{name:?} {case:?}");
+                        shortcuts += 1;
+                    }
+                }
+            }
+        }
+        assert!(shortcuts > 1000, "{shortcuts}");
+        for keyword in ["type", "Self", "crate"] {
+            assert_eq!(sanitize(keyword, Case::Snake), spelled(keyword, Case::Snake));
+            assert_eq!(sanitize(keyword, Case::Pascal), spelled(keyword, Case::Pascal));
+        }
+    }
 
     #[test]
     fn sanitize_table() {
