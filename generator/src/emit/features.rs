@@ -38,7 +38,13 @@ impl Features {
             let mut work: Vec<&TypeRef> = tag.operations.iter().flat_map(|o| o.type_refs()).collect();
             while let Some(t) = work.pop() {
                 let Some(name) = t.named() else { continue };
-                if by_type.entry(name.to_owned()).or_default().insert(feature.clone()) {
+                // Looked up before inserting: most visits find the type and the feature there.
+                let features = match by_type.get_mut(name) {
+                    Some(features) => features,
+                    None => by_type.entry(name.to_owned()).or_default(),
+                };
+                if !features.contains(feature) {
+                    features.insert(feature.clone());
                     work.extend(api.types.get(name).map(|d| d.kind.type_refs()).unwrap_or_default());
                 }
             }

@@ -25,6 +25,7 @@ pub use docs::doc_text;
 
 use crate::diag::Error;
 use crate::ir::Api;
+use rayon::prelude::*;
 
 /// One file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,21 +58,20 @@ pub fn is_generated(contents: &str) -> bool {
 
 /// Every file of the crate for `api`, sorted by path. `source` names the spec in headers.
 pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = Vec::new();
-    let mut add = |path: String, mut body: String| {
-        // In place: the body of a large API's models is tens of megabytes.
-        body.insert(0, '\n');
-        body.insert_str(0, &header(&path, source));
-        files.push(GeneratedFile { path, contents: body });
-    };
     // The Rust files and the rest (runtime, docs) are made side by side, each on every core.
     // Which tag features each model compiles under: a whole-API question both sides ask.
     let features = features::Features::new(api);
     let (rust, rest) = rayon::join(|| rust_files(api, &features, source), || other_files(api, &features));
-    for (path, body) in rust?.into_iter().chain(rest?) {
-        add(path, body);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut files: Vec<GeneratedFile> = rust?
+        .into_par_iter()
+        .chain(rest?)
+        .map(|(path, mut body)| {
+            // In place: the body of a large API's models is tens of megabytes.
+            body.insert_str(0, &format!("{}\n", header(&path, source)));
+            GeneratedFile { path, contents: body }
+        })
+        .collect();
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
@@ -104,7 +104,6 @@ type RustJob<'a> = (String, Box<dyn Fn() -> Result<Option<String>, Error> + Send
 /// (path, source without header) of every Rust file made from the IR (`emit` sorts them). The
 /// files are made on every core (rayon): each job writes and lays out its file on its thread.
 fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<Vec<(String, String)>, Error> {
-    use rayon::prelude::*;
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
