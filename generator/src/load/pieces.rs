@@ -20,15 +20,11 @@ enum Piece<'t> {
 
 /// Parses `text` in pieces of about `piece_bytes`, or `None` (see the module docs).
 pub(super) fn parse(text: &str, piece_bytes: usize, one: fn(&str) -> Option<Value>) -> Option<Value> {
-    // Directives and document markers change how the rest reads: never cut around them.
-    if text.len() < 2 * piece_bytes
-        || text.starts_with('\u{feff}')
-        || text.lines().any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
-    {
+    if text.len() < 2 * piece_bytes || text.starts_with('\u{feff}') {
         return None;
     }
-    let lines = Lines::new(text);
-    let pieces = mapping(&lines, 0..lines.starts.len(), 0, piece_bytes, one)?;
+    let lines = Lines::new(text)?;
+    let pieces = mapping(&lines, 0..lines.shapes.len(), 0, piece_bytes, one)?;
     if pieces.len() < 2 {
         return None;
     }
@@ -62,19 +58,30 @@ fn join(pieces: &[Piece], one: fn(&str) -> Option<Value>) -> Option<Map<String, 
 struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// (indent, first byte after it), or `None` for a blank or comment line.
+    shapes: Vec<Option<(usize, u8)>>,
 }
 
 impl<'t> Lines<'t> {
-    fn new(text: &'t str) -> Self {
+    /// `None` when a line starts with a directive or a document marker: they change how the
+    /// rest reads, so nothing is cut around them.
+    fn new(text: &'t str) -> Option<Self> {
+        let (mut starts, mut shapes) = (Vec::new(), Vec::new());
         let mut at = 0;
-        let starts = text
-            .split_inclusive('\n')
-            .map(|line| {
-                at += line.len();
-                at - line.len()
-            })
-            .collect();
-        Lines { text, starts }
+        for line in text.split_inclusive('\n') {
+            let bytes = line.as_bytes();
+            if bytes.starts_with(b"---") || bytes.starts_with(b"...") || bytes.starts_with(b"%") {
+                return None;
+            }
+            let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+            shapes.push(match bytes.get(indent) {
+                None | Some(b'\n' | b'\r' | b'#') => None,
+                Some(&b) => Some((indent, b)),
+            });
+            starts.push(at);
+            at += line.len();
+        }
+        Some(Lines { text, starts, shapes })
     }
 
     fn line(&self, i: usize) -> &'t str {
@@ -87,14 +94,8 @@ impl<'t> Lines<'t> {
         &self.text[self.starts[lines.start]..end]
     }
 
-    /// (indent, first byte after it), or `None` for a blank or comment line.
     fn shape(&self, i: usize) -> Option<(usize, u8)> {
-        let line = self.line(i).as_bytes();
-        let indent = line.iter().take_while(|&&b| b == b' ').count();
-        match line.get(indent) {
-            None | Some(b'\n' | b'\r' | b'#') => None,
-            Some(&b) => Some((indent, b)),
-        }
+        self.shapes[i]
     }
 }
 
