@@ -28,15 +28,15 @@ const KEYWORDS: &[&str] = &[
 /// an identifier get a prefix (`5XX` → `_5xx` / `V5xx`), an empty name becomes `value`/`Value`,
 /// and keywords get a trailing underscore (`type` → `type_`) so no raw identifiers appear.
 pub fn sanitize(name: &str, case: Case) -> String {
-    // Most names are already in the case wanted; heck costs a formatter call per character.
-    if already(name, case) {
-        let mut out = name.to_owned();
-        if KEYWORDS.contains(&name) {
-            out.push('_');
+    match shortcut(name, case) {
+        Some(mut out) => {
+            if KEYWORDS.contains(&out.as_str()) {
+                out.push('_');
+            }
+            out
         }
-        return out;
+        None => spelled(name, case),
     }
-    spelled(name, case)
 }
 
 /// `sanitize` by the general rule (heck splits the words).
@@ -76,33 +76,38 @@ fn spelled(name: &str, case: Case) -> String {
     out
 }
 
-/// Whether `name` is its own `sanitize` (bar the keyword suffix): `snake_case` words of lower
-/// case letters and digits, or `UpperCamelCase` in which every capital but the first follows
-/// a lower-case letter (digits between allowed), as heck splits words.
-fn already(name: &str, case: Case) -> bool {
+/// `sanitize` without heck (a formatter call per character), bar the keyword suffix, for the
+/// names most specs are made of: `snake_case` (lower-case letters and digits, words joined by
+/// one `_`) in any case, and `UpperCamelCase` in which every capital but the first follows a
+/// lower-case letter, digits between allowed, as heck splits words. `None` for anything else.
+fn shortcut(name: &str, case: Case) -> Option<String> {
     let bytes = name.as_bytes();
-    if !bytes
-        .first()
-        .is_some_and(|b| if case == Case::Pascal { b.is_ascii_uppercase() } else { b.is_ascii_lowercase() })
-    {
-        return false;
-    }
+    let snake = bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     match case {
-        Case::Snake => {
-            !name.ends_with('_')
-                && !name.contains("__")
-                && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        Case::Snake | Case::Module => snake.then(|| name.to_owned()),
+        Case::Pascal if snake => {
+            let mut out = String::with_capacity(name.len());
+            for word in name.split('_') {
+                let (first, rest) = word.split_at(1);
+                out.push_str(&first.to_ascii_uppercase());
+                out.push_str(rest);
+            }
+            Some(out)
         }
-        Case::Module => bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit()),
         Case::Pascal => {
             let mut after_lower = false;
-            bytes[1..].iter().all(|&b| {
-                let fine = b.is_ascii_lowercase() || b.is_ascii_digit() || (b.is_ascii_uppercase() && after_lower);
-                if !b.is_ascii_digit() {
-                    after_lower = b.is_ascii_lowercase();
-                }
-                fine
-            })
+            let camel = bytes.first().is_some_and(u8::is_ascii_uppercase)
+                && bytes[1..].iter().all(|&b| {
+                    let fine = b.is_ascii_lowercase() || b.is_ascii_digit() || (b.is_ascii_uppercase() && after_lower);
+                    if !b.is_ascii_digit() {
+                        after_lower = b.is_ascii_lowercase();
+                    }
+                    fine
+                });
+            camel.then(|| name.to_owned())
         }
     }
 }
@@ -156,9 +161,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_name_already_in_its_case_is_spelled_as_heck_would() {
+    fn names_spelled_without_heck_are_spelled_as_heck_would() {
         // Every name of up to six characters from letters of both cases, a digit and
-        // separators: where the shortcut applies, it agrees with the general rule.
+        // separators, in every case: where the shortcut applies, it agrees with heck.
         let alphabet = ['a', 'b', 'A', 'B', '1', '_', ' '];
         let mut names = vec![String::new()];
         let mut shortcuts = 0;
@@ -166,7 +171,7 @@ mod tests {
             names = names.iter().flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}"))).collect();
             for name in &names {
                 for case in [Case::Snake, Case::Pascal, Case::Module] {
-                    if already(name, case) {
+                    if shortcut(name, case).is_some() {
                         assert_eq!(sanitize(name, case), spelled(name, case), "{name:?} {case:?}");
                         shortcuts += 1;
                     }
@@ -174,9 +179,11 @@ mod tests {
             }
         }
         assert!(shortcuts > 1000, "{shortcuts}");
-        for keyword in ["type", "Self", "crate"] {
-            assert_eq!(sanitize(keyword, Case::Snake), spelled(keyword, Case::Snake));
-            assert_eq!(sanitize(keyword, Case::Pascal), spelled(keyword, Case::Pascal));
+        for (name, case) in
+            [("type", Case::Snake), ("self", Case::Pascal), ("Self", Case::Pascal), ("crate", Case::Module)]
+        {
+            assert!(shortcut(name, case).is_some());
+            assert_eq!(sanitize(name, case), spelled(name, case));
         }
     }
 
