@@ -252,6 +252,24 @@ mod tests {
     }
 
     #[test]
+    fn errors_deep_in_a_large_document_are_those_of_parsing_it_whole() {
+        // Large enough to be parsed in pieces: a syntax error, and a schema name repeated in
+        // two pieces, are reported exactly as when the text is parsed in one piece.
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/openapi/openrouter-2026-08-22.yaml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let broken = text.replacen("    MemberAssignment:\n", "    MemberAssignment: [unclosed\n", 1);
+        let repeated = text.replacen("    MemberAssignment:\n", "    AABenchmarkEntry:\n", 1);
+        for (changed, line) in [(broken, "line 12343"), (repeated, "line 4, column 5")] {
+            assert_ne!(changed, text);
+            let err = parse(changed.as_bytes(), "a.yaml").unwrap_err().to_string();
+            let whole = parse_one(&changed).unwrap_err();
+            assert!(err.contains(strip_location(&whole.to_string())), "{err}");
+            assert!(err.contains(line), "{err}");
+        }
+    }
+
+    #[test]
     fn yaml_syntax_error_names_file_and_line() {
         let err = parse(b"openapi: 3.1.0\ninfo: [unclosed\n", "spec/x.yaml").unwrap_err();
         let text = err.to_string();
