@@ -189,6 +189,8 @@ mod tests {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml") {
                 let text = std::fs::read_to_string(&path).unwrap();
+                let crlf = text.replace('\n', "\r\n");
+                assert!(in_pieces(&crlf, 4 << 10).is_some(), "{}: CRLF not cut", path.display());
                 for bytes in [64 << 10, 4 << 10, 1] {
                     // Same value and the same key order.
                     let value = in_pieces(&text, bytes).unwrap_or_else(|| panic!("{}: not cut", path.display()));
