@@ -24,7 +24,7 @@ pub(super) fn parse(text: &str, piece_bytes: usize, one: fn(&str) -> Option<Valu
         return None;
     }
     let lines = Lines::new(text)?;
-    let pieces = mapping(&lines, 0..lines.shapes.len(), 0, piece_bytes, one)?;
+    let pieces = mapping(&lines, 0..lines.shapes.len(), 0, piece_bytes, one, 0)?;
     if pieces.len() < 2 {
         return None;
     }
@@ -99,14 +99,19 @@ impl<'t> Lines<'t> {
     }
 }
 
-/// The pieces of the block mapping on `range` whose keys are indented `indent`, or `None` when
-/// its first line does not start a key there.
+/// How many levels of mappings are cut: a document's top level, `components` or `paths`, and
+/// `components/schemas`. Each level reads its lines once more, so no deeper.
+const LEVELS: usize = 3;
+
+/// The pieces of the block mapping on `range` whose keys are indented `indent`, `level` levels
+/// down, or `None` when its first line does not start a key there.
 fn mapping<'t>(
     lines: &Lines<'t>,
     range: std::ops::Range<usize>,
     indent: usize,
     piece_bytes: usize,
     one: fn(&str) -> Option<Value>,
+    level: usize,
 ) -> Option<Vec<Piece<'t>>> {
     let starts_key = |b: u8| !matches!(b, b' ' | b'\t' | b'-' | b'?' | b':' | b'[' | b'{' | b'|' | b'>');
     let entries: Vec<usize> =
@@ -120,8 +125,8 @@ fn mapping<'t>(
     let ends = entries.iter().skip(1).copied().chain([range.end]);
     for (&start, end) in entries.iter().zip(ends) {
         let bytes = lines.span(start..end).len();
-        if bytes > piece_bytes {
-            if let Some(nested) = nested(lines, start..end, indent, piece_bytes, one) {
+        if bytes > piece_bytes && level + 1 < LEVELS {
+            if let Some(nested) = nested(lines, start..end, indent, piece_bytes, one, level + 1) {
                 if let Some(from) = run.take() {
                     pieces.push(Piece::Text(lines.span(from..start)));
                 }
@@ -149,6 +154,7 @@ fn nested<'t>(
     indent: usize,
     piece_bytes: usize,
     one: fn(&str) -> Option<Value>,
+    level: usize,
 ) -> Option<Piece<'t>> {
     let header = lines.line(range.start).trim_end();
     let key = header.strip_suffix(':')?.trim_start();
@@ -163,7 +169,7 @@ fn nested<'t>(
     if inner <= indent {
         return None;
     }
-    Some(Piece::Nested(key, mapping(lines, body, inner, piece_bytes, one)?))
+    Some(Piece::Nested(key, mapping(lines, body, inner, piece_bytes, one, level)?))
 }
 
 #[cfg(test)]
