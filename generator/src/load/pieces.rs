@@ -24,7 +24,8 @@ pub(super) fn parse(text: &str, piece_bytes: usize, one: fn(&str) -> Option<Valu
         return None;
     }
     let lines = Lines::new(text)?;
-    let pieces = mapping(&lines, 0..lines.shapes.len(), 0, piece_bytes, one, 0)?;
+    let cut = Cut { lines: &lines, piece_bytes, one };
+    let pieces = cut.mapping(0..lines.shapes.len(), 0, 0)?;
     if pieces.len() < 2 {
         return None;
     }
@@ -84,11 +85,6 @@ impl<'t> Lines<'t> {
         Some(Lines { text, starts, shapes })
     }
 
-    fn line(&self, i: usize) -> &'t str {
-        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e);
-        &self.text[self.starts[i]..end]
-    }
-
     fn span(&self, lines: std::ops::Range<usize>) -> &'t str {
         let end = self.starts.get(lines.end).map_or(self.text.len(), |&e| e);
         &self.text[self.starts[lines.start]..end]
@@ -103,73 +99,69 @@ impl<'t> Lines<'t> {
 /// `components/schemas`. Each level reads its lines once more, so no deeper.
 const LEVELS: usize = 3;
 
-/// The pieces of the block mapping on `range` whose keys are indented `indent`, `level` levels
-/// down, or `None` when its first line does not start a key there.
-fn mapping<'t>(
-    lines: &Lines<'t>,
-    range: std::ops::Range<usize>,
-    indent: usize,
+/// What every level of cutting shares: the text's lines, the size of a piece, the parser.
+struct Cut<'l, 't> {
+    lines: &'l Lines<'t>,
     piece_bytes: usize,
     one: fn(&str) -> Option<Value>,
-    level: usize,
-) -> Option<Vec<Piece<'t>>> {
-    let starts_key = |b: u8| !matches!(b, b' ' | b'\t' | b'-' | b'?' | b':' | b'[' | b'{' | b'|' | b'>');
-    let entries: Vec<usize> =
-        range.clone().filter(|&i| lines.shape(i).is_some_and(|(n, b)| n == indent && starts_key(b))).collect();
-    let first = range.clone().find(|&i| lines.shape(i).is_some())?;
-    if entries.first() != Some(&first) {
-        return None;
-    }
-    let mut pieces = Vec::new();
-    let mut run: Option<usize> = None;
-    let ends = entries.iter().skip(1).copied().chain([range.end]);
-    for (&start, end) in entries.iter().zip(ends) {
-        let bytes = lines.span(start..end).len();
-        if bytes > piece_bytes && level + 1 < LEVELS {
-            if let Some(nested) = nested(lines, start..end, indent, piece_bytes, one, level + 1) {
-                if let Some(from) = run.take() {
-                    pieces.push(Piece::Text(lines.span(from..start)));
-                }
-                pieces.push(nested);
-                continue;
-            }
-        }
-        let from = *run.get_or_insert(start);
-        if lines.span(from..end).len() >= piece_bytes {
-            pieces.push(Piece::Text(lines.span(from..end)));
-            run = None;
-        }
-    }
-    if let Some(from) = run {
-        pieces.push(Piece::Text(lines.span(from..range.end)));
-    }
-    Some(pieces)
 }
 
-/// The entry on `range` (a key on its first line, nothing after the colon) as a mapping of its
-/// own, split further; `None` when it is anything else.
-fn nested<'t>(
-    lines: &Lines<'t>,
-    range: std::ops::Range<usize>,
-    indent: usize,
-    piece_bytes: usize,
-    one: fn(&str) -> Option<Value>,
-    level: usize,
-) -> Option<Piece<'t>> {
-    let header = lines.line(range.start).trim_end();
-    let key = header.strip_suffix(':')?.trim_start();
-    if !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'$')) {
-        return None;
+impl<'t> Cut<'_, 't> {
+    /// The pieces of the block mapping on `range` whose keys are indented `indent`, `level`
+    /// levels down, or `None` when its first line does not start a key there.
+    fn mapping(&self, range: std::ops::Range<usize>, indent: usize, level: usize) -> Option<Vec<Piece<'t>>> {
+        let lines = self.lines;
+        let starts_key = |b: u8| !matches!(b, b' ' | b'\t' | b'-' | b'?' | b':' | b'[' | b'{' | b'|' | b'>');
+        let entries: Vec<usize> =
+            range.clone().filter(|&i| lines.shape(i).is_some_and(|(n, b)| n == indent && starts_key(b))).collect();
+        let first = range.clone().find(|&i| lines.shape(i).is_some())?;
+        if entries.first() != Some(&first) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        let mut run: Option<usize> = None;
+        let ends = entries.iter().skip(1).copied().chain([range.end]);
+        for (&start, end) in entries.iter().zip(ends) {
+            let bytes = lines.span(start..end).len();
+            if bytes > self.piece_bytes && level + 1 < LEVELS {
+                if let Some(nested) = self.nested(start..end, indent, level + 1) {
+                    if let Some(from) = run.take() {
+                        pieces.push(Piece::Text(lines.span(from..start)));
+                    }
+                    pieces.push(nested);
+                    continue;
+                }
+            }
+            let from = *run.get_or_insert(start);
+            if lines.span(from..end).len() >= self.piece_bytes {
+                pieces.push(Piece::Text(lines.span(from..end)));
+                run = None;
+            }
+        }
+        if let Some(from) = run {
+            pieces.push(Piece::Text(lines.span(from..range.end)));
+        }
+        Some(pieces)
     }
-    // The key as YAML reads it (`200` is the string "200").
-    let Value::Object(parsed) = one(header)? else { return None };
-    let (key, _) = parsed.into_iter().next()?;
-    let body = range.start + 1..range.end;
-    let (inner, _) = body.clone().find_map(|i| lines.shape(i))?;
-    if inner <= indent {
-        return None;
+
+    /// The entry on `range` (a key on its first line, nothing after the colon) as a mapping of
+    /// its own, `level` levels down, split further; `None` when it is anything else.
+    fn nested(&self, range: std::ops::Range<usize>, indent: usize, level: usize) -> Option<Piece<'t>> {
+        let header = self.lines.span(range.start..range.start + 1).trim_end();
+        let key = header.strip_suffix(':')?.trim_start();
+        if !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'$')) {
+            return None;
+        }
+        // The key as YAML reads it (`200` is the string "200").
+        let Value::Object(parsed) = (self.one)(header)? else { return None };
+        let (key, _) = parsed.into_iter().next()?;
+        let body = range.start + 1..range.end;
+        let (inner, _) = body.clone().find_map(|i| self.lines.shape(i))?;
+        if inner <= indent {
+            return None;
+        }
+        Some(Piece::Nested(key, self.mapping(body, inner, level)?))
     }
-    Some(Piece::Nested(key, mapping(lines, body, inner, piece_bytes, one, level)?))
 }
 
 #[cfg(test)]
