@@ -42,13 +42,25 @@ pub struct Config {
 
 /// Runs load → normalize → lower → emit and returns every file of the crate, in path order.
 pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+    emit::emit(&lower_config(config)?, &config.spec_display)
+}
+
+/// [`generate`], handing each file to `sink` as soon as it is made ([`emit::emit_each`]): what
+/// `cargo xtask codegen` runs, with a [`write::Writer`] behind `sink`, so that a large API's
+/// files are never in memory together.
+pub fn generate_each(config: &Config, sink: &(dyn Fn(GeneratedFile) + Sync)) -> Result<(), Error> {
+    emit::emit_each(&lower_config(config)?, &config.spec_display, sink)
+}
+
+/// Load → normalize → lower; the document's text and forms are gone when it returns.
+fn lower_config(config: &Config) -> Result<ir::Api, Error> {
     let file = config.spec_display.as_str();
     let text = load::read(&config.spec, file)?;
     let value = load::parse(text.as_bytes(), file)?;
     // Semantic errors carry JSON pointers; the line helps a person find the place.
     let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| load::add_lines(e, &text))?;
     release_freed_memory(text.len());
-    emit::emit(&api, file)
+    Ok(api)
 }
 
 /// Hands the memory freed so far (the document, once lowered) back to the operating system,
@@ -60,15 +72,18 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
 /// it is not worth it: released pages come back as zeroed page faults when the heap grows
 /// again. A no-op where the allocator is not glibc's.
 pub fn release_freed_memory(document_bytes: usize) {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if document_bytes > 4 << 20 {
-        // SAFETY: `malloc_trim` has no preconditions; it only releases pages no allocation uses.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        release_now();
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    let _ = document_bytes;
+}
+
+/// [`release_freed_memory`] whatever the size (glibc's `malloc_trim`).
+pub(crate) fn release_now() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` has no preconditions; it only releases pages no allocation uses.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Selects, normalizes and lowers an already loaded document: the stages between load and emit.
@@ -99,10 +114,10 @@ pub fn lower_value_with(
     let (value, normalize_problems) = normalize::normalize_all(value, file);
     let Some(mut problems) = normalize_problems else {
         let doc = normalize::to_openapi(value, file)?;
-        return lower::lower(&doc, tags, file);
+        return lower::lower(doc, tags, file);
     };
     if let Ok(doc) = normalize::to_openapi(value, file) {
-        if let Err(more) = lower::lower(&doc, tags, file) {
+        if let Err(more) = lower::lower(doc, tags, file) {
             problems.diagnostics.extend(more.diagnostics);
         }
     }

@@ -457,8 +457,7 @@ fn broken_surface_file_is_a_located_one_line_error() {
 fn write_crate(dir: &Path, api: &Api) -> Vec<generator::GeneratedFile> {
     let mut files = generator::emit::emit(api, "spec.yaml").unwrap();
     release::carry_over(dir, &mut files).unwrap();
-    let changes = generator::write::plan(dir, &files).unwrap();
-    generator::write::apply(dir, &files, &changes).unwrap();
+    generator::write::write_all(dir, &files).unwrap();
     files
 }
 
@@ -487,8 +486,7 @@ fn check_summary_changelog_and_version_follow_the_committed_surface() {
     assert!(generator::emit::is_generated(&log));
     assert!(log.contains("## API changes: `0.1.0` → `0.2.0 (spec.yaml)`"), "{log}");
     assert_tables_render(&log);
-    let changes = generator::write::plan(dir.path(), &files).unwrap();
-    generator::write::apply(dir.path(), &files, &changes).unwrap();
+    generator::write::write_all(dir.path(), &files).unwrap();
 
     // A plain regeneration keeps the bumped version and the changelog: nothing is stale.
     let mut again = generator::emit::emit(&new, "spec.yaml").unwrap();

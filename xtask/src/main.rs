@@ -194,10 +194,19 @@ fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<Path
     };
     let out = out.unwrap_or_else(|| root.join("generated"));
     let config = Config { spec, spec_display, tags, secrets: generator::secrets::openrouter_defaults() };
-    let mut files = match generator::generate(&config) {
-        Ok(files) => files,
-        Err(e) => return fail(&e),
-    };
+    // Files are compared (and, unless checking, written beside their targets) as they are
+    // made; those the release steps below read or rewrite are kept back until then.
+    let mut writer = if check { write::Writer::check(&out) } else { write::Writer::stage(&out) };
+    let held = std::sync::Mutex::new(Vec::new());
+    let made = generator::generate_each(&config, &|file| match release::HELD.contains(&file.path.as_str()) {
+        true => held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file),
+        false => writer.offer(&file),
+    });
+    if let Err(e) = made {
+        return fail(&e);
+    }
+    let mut files = held.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Err(e) = release::carry_over(&out, &mut files) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
@@ -212,23 +221,27 @@ fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<Path
             }
         }
     }
-    let changes = match write::plan(&out, &files) {
+    for file in &files {
+        writer.offer(file);
+    }
+    let changes = match writer.changes() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {}: {e}", out.display());
             return ExitCode::FAILURE;
         }
     };
+    let count = writer.files();
     if check {
         if changes.is_empty() {
-            println!("{}: {} files up to date", out.display(), files.len());
+            println!("{}: {count} files up to date", out.display());
             return ExitCode::SUCCESS;
         }
         print!("{}\n{}", release::check_summary(&out, &files), write::report(&out, &changes));
         eprintln!("error: {} is stale ({} files differ); run `cargo xtask codegen`", out.display(), changes.len());
         return ExitCode::FAILURE;
     }
-    if let Err(e) = write::apply(&out, &files, &changes) {
+    if let Err(e) = writer.commit() {
         eprintln!("error: writing {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
@@ -240,6 +253,6 @@ fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<Path
         };
         println!("{verb} {}/{}", out.display(), c.path());
     }
-    println!("{}: {} files, {} changed", out.display(), files.len(), changes.len());
+    println!("{}: {count} files, {} changed", out.display(), changes.len());
     ExitCode::SUCCESS
 }

@@ -19,8 +19,7 @@ fn generate(spec: &Path, tags: &[String], dir: &Path) -> Result<(), String> {
     };
     let files = generator::generate(&config).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let changes = write::plan(dir, &files).map_err(|e| e.to_string())?;
-    write::apply(dir, &files, &changes).map_err(|e| format!("writing {}: {e}", dir.display()))
+    write::write_all(dir, &files).map(drop).map_err(|e| format!("writing {}: {e}", dir.display()))
 }
 
 /// Runs the cross-check and prints the comparison.

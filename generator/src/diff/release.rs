@@ -94,6 +94,10 @@ fn with_version(manifest: &str, version: &str) -> String {
     out
 }
 
+/// The files [`carry_over`], [`record`] and [`check_summary`] read or rewrite: a caller that
+/// writes files as they are made ([`crate::generate_each`]) keeps these back until then.
+pub const HELD: [&str; 3] = ["Cargo.toml", CHANGELOG, SURFACE_FILE];
+
 /// Keeps what a regeneration must not undo: the committed crate's version (from its
 /// generated `Cargo.toml`) and its generated `CHANGELOG.md`.
 pub fn carry_over(out_dir: &Path, files: &mut Vec<GeneratedFile>) -> io::Result<()> {

@@ -26,6 +26,7 @@ pub use docs::doc_text;
 use crate::diag::Error;
 use crate::ir::Api;
 use rayon::prelude::*;
+use std::sync::{Mutex, PoisonError};
 
 /// One file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,52 +59,62 @@ pub fn is_generated(contents: &str) -> bool {
 
 /// Every file of the crate for `api`, sorted by path. `source` names the spec in headers.
 pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
-    // The Rust files and the rest (runtime, docs) are made side by side, each on every core.
-    // Which tag features each model compiles under: a whole-API question both sides ask.
-    let features = features::Features::new(api);
-    let (rust, rest) = rayon::join(|| rust_files(api, &features, source), || other_files(api, &features));
-    let mut files: Vec<GeneratedFile> = rust?
-        .into_par_iter()
-        .chain(rest?)
-        .map(|(path, mut body)| {
-            // In place: the body of a large API's models is tens of megabytes.
-            body.insert_str(0, &format!("{}\n", header(&path, source)));
-            GeneratedFile { path, contents: body }
-        })
-        .collect();
+    let files = Mutex::new(Vec::new());
+    emit_each(api, source, &|file| files.lock().unwrap_or_else(PoisonError::into_inner).push(file))?;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
     files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// (path, contents without header) of the files not made from Rust syntax: the API surface,
-/// the runtime, the extras, the example programs and the rendered docs.
-fn other_files(api: &Api, features: &features::Features) -> Result<Vec<(String, String)>, Error> {
-    let mut files = Vec::new();
+/// Makes every file of the crate for `api` and hands each to `sink` as soon as it is made, on
+/// the thread that made it, in no fixed order: a large API's files (hundreds of megabytes)
+/// need never be in memory together. On an error some files may have been handed over
+/// already; the error is the first in a fixed order, the same for every run.
+pub fn emit_each(api: &Api, source: &str, sink: &(dyn Fn(GeneratedFile) + Sync)) -> Result<(), Error> {
+    let give = |path: String, mut body: String| {
+        // In place: the body of a large API's models is tens of megabytes.
+        body.insert_str(0, &format!("{}\n", header(&path, source)));
+        sink(GeneratedFile { path, contents: body });
+    };
+    // The Rust files and the rest (runtime, docs) are made side by side, each on every core.
+    // Which tag features each model compiles under: a whole-API question both sides ask.
+    let features = features::Features::new(api);
+    let (rust, rest) = rayon::join(|| rust_files(api, &features, source, &give), || other_files(api, &features, &give));
+    rust.and(rest)
+}
+
+/// Where the emitters hand a file over: (path, contents without header).
+type Give<'a> = dyn Fn(String, String) + Sync + 'a;
+
+/// The files not made from Rust syntax: the API surface, the runtime, the extras, the example
+/// programs and the rendered docs.
+fn other_files(api: &Api, features: &features::Features, give: &Give) -> Result<(), Error> {
     // What `--check` and `--changelog` compare a new spec against.
-    files.push((crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text()));
+    give(crate::diff::surface::SURFACE_FILE.to_owned(), crate::diff::surface::Surface::of(api).to_text());
     for (path, body) in templates::runtime(api) {
-        files.push((path.to_owned(), bodies::runtime_source(api, path, &body)));
+        give(path.to_owned(), bodies::runtime_source(api, path, &body));
     }
     for (path, body) in bodies::runtime_files(api) {
-        files.push((path.to_owned(), body));
+        give(path.to_owned(), body);
     }
     for (path, body) in extras::active(api).iter().flat_map(extras::Active::files) {
-        files.push((path, body.to_owned()));
+        give(path, body.to_owned());
     }
     // Example programs are files of their own and are embedded in the docs: build them once.
     let examples = templates::usage_examples(api);
-    let docs = templates::render(api, &examples, features)?;
-    files.extend(examples);
-    files.extend(docs);
-    Ok(files)
+    templates::render(api, &examples, features, give)?;
+    for (path, body) in examples {
+        give(path, body);
+    }
+    Ok(())
 }
 
 /// One Rust file to make: its path and a function giving its source (`None`: no such file).
 type RustJob<'a> = (String, Box<dyn Fn() -> Result<Option<String>, Error> + Send + Sync + 'a>);
 
-/// (path, source without header) of every Rust file made from the IR (`emit` sorts them). The
-/// files are made on every core (rayon): each job writes and lays out its file on its thread.
-fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<Vec<(String, String)>, Error> {
+/// Every Rust file made from the IR, each handed to `give` by the job that made it. The files
+/// are made on every core (rayon): each job writes and lays out its file on its thread.
+fn rust_files(api: &Api, features: &features::Features, source: &str, give: &Give) -> Result<(), Error> {
     use tokens::format_file;
     // Which types need `validate()` is a whole-API question: answer it once.
     let validation = validate::Validation::new(api);
@@ -137,12 +148,15 @@ fn rust_files(api: &Api, features: &features::Features, source: &str) -> Result<
         "src/models.rs".to_owned(),
         Box::new(|| models::models_rs(api, validation, features, source).map(Some)),
     ));
-    let made: Vec<Result<Option<String>, Error>> = jobs.par_iter().map(|(_, job)| job()).collect();
-    let mut files = Vec::new();
-    for ((path, _), body) in jobs.into_iter().zip(made) {
-        if let Some(body) = body? {
-            files.push((path, body));
-        }
-    }
-    Ok(files)
+    // The first failure in job order is the one reported.
+    let made: Vec<Result<(), Error>> = jobs
+        .par_iter()
+        .map(|(path, job)| {
+            if let Some(body) = job()? {
+                give(path.clone(), body);
+            }
+            Ok(())
+        })
+        .collect();
+    made.into_iter().collect()
 }

@@ -111,12 +111,14 @@ fn sorted(mut deps: Vec<(&'static str, &'static str)>) -> Vec<Dependency> {
     deps.into_iter().map(|(name, spec)| Dependency { name, spec }).collect()
 }
 
-/// Renders every template against the IR.
+/// Renders every template against the IR, handing each file to `give` once rendered: the
+/// model pages, most of a large API's docs, never wait whole.
 pub fn render(
     api: &Api,
     examples: &[(String, String)],
     tag_features: &features::Features,
-) -> Result<Vec<(String, String)>, Error> {
+    give: &super::Give,
+) -> Result<(), Error> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -184,9 +186,8 @@ pub fn render(
         let tmpl = env.get_template(name).map_err(|e| template_error(name, &e))?;
         tmpl.render(ctx).map_err(|e| template_error(name, &e))
     };
-    let mut out = Vec::new();
     for (name, _) in TEMPLATES {
-        out.push(((*name).to_owned(), render(name, &ctx)?));
+        give((*name).to_owned(), render(name, &ctx)?);
     }
     for (i, tag) in api.tags.iter().enumerate() {
         let mut sections = Vec::new();
@@ -201,22 +202,21 @@ pub fn render(
             }
         }
         let page = context! { api => api_value.clone(), page => tags[i].clone(), sections => sections };
-        out.push((format!("docs/sdks/{}/README.md", tag.module), render("tag.md", &page)?));
+        give(format!("docs/sdks/{}/README.md", tag.module), render("tag.md", &page)?);
     }
-    // A page per model: most of the docs, rendered on every core (in order, by `collect`).
+    // A page per model: most of the docs, rendered on every core; the first failure in
+    // model order is the one reported.
     use rayon::prelude::*;
     let defs: Vec<&crate::ir::TypeDef> = api.types.values().collect();
-    let pages: Vec<Result<(String, String), Error>> = defs
+    let pages: Vec<Result<(), Error>> = defs
         .par_iter()
         .map(|def| {
             let page = context! { model => pages::model(def) };
-            Ok((format!("docs/models/{}", pages::model_page(&def.rust_name)), render("model.md", &page)?))
+            give(format!("docs/models/{}", pages::model_page(&def.rust_name)), render("model.md", &page)?);
+            Ok(())
         })
         .collect();
-    for page in pages {
-        out.push(page?);
-    }
-    Ok(out)
+    pages.into_iter().collect()
 }
 
 /// The first operation's example program, without its `//!` line, for the README.

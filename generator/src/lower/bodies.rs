@@ -15,7 +15,7 @@ impl<'a> Lowerer<'a> {
     /// takes the form); beside a JSON body it gets a method of its own.
     pub(super) fn bodies(
         &mut self,
-        op: &'a openapiv3::Operation,
+        op: &openapiv3::Operation,
         prefix: &str,
         body: &mut Option<Body>,
         params: &[Param],
@@ -33,7 +33,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn form(&mut self, op: &'a openapiv3::Operation, prefix: &str, at: &str) -> Option<Form> {
+    fn form(&mut self, op: &openapiv3::Operation, prefix: &str, at: &str) -> Option<Form> {
         let (body, at) = match op.request_body.as_ref()? {
             ReferenceOr::Item(b) => (b, at.to_owned()),
             // Reported by `request_body` when it does not resolve.
@@ -84,7 +84,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The success response's other media types, each decoded by its kind (XML as text).
-    fn alternatives(&mut self, op: &'a openapiv3::Operation, success: &Response, at: &str) -> Vec<AltMedia> {
+    fn alternatives(&mut self, op: &openapiv3::Operation, success: &Response, at: &str) -> Vec<AltMedia> {
         let Some(chosen) = &success.content_type else { return Vec::new() };
         let Some(response) = op.responses.responses.iter().find_map(|(status, r)| match status {
             openapiv3::StatusCode::Code(c) if StatusMatch::Code(*c) == success.status => Some(r),
@@ -117,7 +117,7 @@ impl<'a> Lowerer<'a> {
 
     fn pagination(
         &mut self,
-        op: &'a openapiv3::Operation,
+        op: &openapiv3::Operation,
         params: &[Param],
         success: &Response,
         at: &str,

@@ -14,7 +14,7 @@ impl<'a> Lowerer<'a> {
     /// The lowest 2XX response's `text/event-stream` form, unless it is a placeholder (a
     /// `type: string` schema, as documents write "not used"). The method name is left empty:
     /// the tag's scope gives it.
-    pub(super) fn event_stream(&mut self, op: &'a openapiv3::Operation, prefix: &str, at: &str) -> Option<EventStream> {
+    pub(super) fn event_stream(&mut self, op: &openapiv3::Operation, prefix: &str, at: &str) -> Option<EventStream> {
         let (status, response) = op
             .responses
             .responses
@@ -62,7 +62,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `x-speakeasy-stream-request-field`, else a boolean `stream` property of the JSON body.
-    fn stream_request_field(&mut self, op: &'a openapiv3::Operation) -> Option<String> {
+    fn stream_request_field(&mut self, op: &openapiv3::Operation) -> Option<String> {
         if let Some(field) = op.extensions.get("x-speakeasy-stream-request-field").and_then(Value::as_str) {
             return Some(field.to_owned());
         }
