@@ -200,8 +200,10 @@ impl Writer {
                 _ => None,
             })
             .collect();
-        let staged = std::mem::take(&mut self.state.get_mut().unwrap_or_else(PoisonError::into_inner).staged);
-        staged.par_iter().try_for_each(|(tmp, target)| std::fs::rename(tmp, target))?;
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        // Kept until all are renamed: after a failed rename, `drop` removes what is left.
+        state.staged.par_iter().try_for_each(|(tmp, target)| std::fs::rename(tmp, target))?;
+        state.staged.clear();
         for path in removals {
             std::fs::remove_file(self.out_dir.join(path))?;
         }
@@ -373,6 +375,19 @@ mod tests {
         writer.commit().unwrap();
         assert_eq!(names(dir.path()), ["a.rs", "b.rs"]);
         assert_eq!(std::fs::read_to_string(dir.path().join("a.rs")).unwrap(), files[0].contents);
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::stage(dir.path());
+        [file("a.rs", "a\n"), file("b.rs", "b\n")].iter().for_each(|f| writer.offer(f));
+        writer.changes().unwrap();
+        // A folder where `a.rs` goes, made after staging: its rename fails.
+        std::fs::create_dir(dir.path().join("a.rs")).unwrap();
+        std::fs::write(dir.path().join("a.rs/keep"), "").unwrap();
+        writer.commit().unwrap_err();
+        assert!(names(dir.path()).iter().all(|n| !n.ends_with(".codegen-tmp")), "{:?}", names(dir.path()));
     }
 
     #[test]
