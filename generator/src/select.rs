@@ -6,7 +6,7 @@
 use crate::diag::{component_ref, Diagnostic, Error, ErrorKind};
 use crate::ir::HttpMethod;
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The document reduced to `tags`; a tag the document lacks is a usage error listing the
 /// tags it has.
@@ -26,7 +26,9 @@ pub fn select(doc: Value, tags: &[String], file: &str) -> Result<Value, Error> {
         }
         None => Map::new(),
     };
-    let selected = |op: &Value| op_tags(op).any(|t| tags.iter().any(|w| w == t));
+    // A set: a large document has hundreds of tags, each operation checked against them.
+    let wanted: HashSet<&str> = tags.iter().map(String::as_str).collect();
+    let selected = |op: &Value| op_tags(op).any(|t| wanted.contains(t));
 
     // What the selected operations reach, transitively.
     let mut keep: BTreeSet<(String, String)> = BTreeSet::new();
@@ -123,11 +125,14 @@ pub fn document_tags(root: &Map<String, Value>) -> Vec<String> {
         .filter_map(|t| t.get("name").and_then(Value::as_str))
         .map(str::to_owned)
         .collect();
+    // A set beside the list: a scan of the list per operation is quadratic in a large document.
+    let mut seen: HashSet<String> = known.iter().cloned().collect();
     let ops = root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values());
     for item in ops {
         for op in HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())) {
             for t in op_tags(op) {
-                if !known.iter().any(|k| k == t) {
+                if !seen.contains(t) {
+                    seen.insert(t.to_owned());
                     known.push(t.to_owned());
                 }
             }
@@ -138,9 +143,10 @@ pub fn document_tags(root: &Map<String, Value>) -> Vec<String> {
 
 fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<(), Error> {
     let known = document_tags(root);
+    let has: HashSet<&str> = known.iter().map(String::as_str).collect();
     let missing: Vec<Diagnostic> = tags
         .iter()
-        .filter(|t| !known.contains(t))
+        .filter(|t| !has.contains(t.as_str()))
         .map(|t| Diagnostic {
             file: file.to_owned(),
             location: Some(crate::diag::Location::pointer("/tags")),

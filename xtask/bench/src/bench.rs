@@ -942,10 +942,11 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         }
     };
     let (peak, _) = memory_kib();
-    // Roughly 3 s of further runs per size, 2 to 30 of them; one after a first run over 5 s.
-    // The first run, which wrote its files, is not among them.
+    // Roughly 3 s of further runs per size, 3 to 30 of them: at least three, so that the
+    // median is not one run slowed by the disk still busy with the first run's files. The
+    // first run, which wrote its files, is not among them.
     let first: f64 = samples.iter().map(|v| v[0]).sum();
-    let runs = if first <= 5000.0 { ((3000.0 / first.max(1.0)) as usize).clamp(2, 30) } else { 1 };
+    let runs = ((3000.0 / first.max(1.0)) as usize).clamp(3, 30);
     samples = Default::default();
     for _ in 0..runs {
         if let Err(e) = stages(&mut samples, false) {
