@@ -37,9 +37,9 @@ pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error
     let mut cx = Lowerer::new(doc, file);
     let mut out_tags = Vec::new();
     // The first declaration of each tag, looked up once per tag (a scan each is quadratic).
-    let mut described: std::collections::HashMap<&str, &Option<String>> = std::collections::HashMap::new();
+    let mut declared: std::collections::HashMap<&str, &openapiv3::Tag> = std::collections::HashMap::new();
     for t in &doc.tags {
-        described.entry(t.name.as_str()).or_insert(&t.description);
+        declared.entry(t.name.as_str()).or_insert(t);
     }
     // Tag modules live alone in `crate::api`; their names are also `Client` accessors, so
     // the runtime's own `Client` methods are taken.
@@ -53,7 +53,7 @@ pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error
             true => modules.unique(&format!("{wanted}_api"), Case::Module),
             false => modules.unique(tag, Case::Module),
         };
-        let description = described.get(tag.as_str()).and_then(|d| (*d).clone());
+        let description = declared.get(tag.as_str()).and_then(|t| t.description.clone());
         let client = sanitize(tag, Case::Pascal);
         // The tag module declares its sub-client, the error enums of the operations it
         // defines, and the extras' submodules (snake case, so never a clash).

@@ -117,28 +117,22 @@ fn refs(v: &Value, out: &mut Vec<(String, String)>, whole_document: &mut bool) {
 
 /// Every tag of the document: the declared ones in order, then those only operations name.
 pub fn document_tags(root: &Map<String, Value>) -> Vec<String> {
-    let mut known: Vec<String> = root
+    let mut known: Vec<&str> = root
         .get("tags")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|t| t.get("name").and_then(Value::as_str))
-        .map(str::to_owned)
         .collect();
     // A set beside the list: a scan of the list per operation is quadratic in a large document.
-    let mut seen: HashSet<String> = known.iter().cloned().collect();
+    let mut seen: HashSet<&str> = known.iter().copied().collect();
     let ops = root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values());
     for item in ops {
         for op in HttpMethod::ALL.iter().filter_map(|m| item.get(m.key())) {
-            for t in op_tags(op) {
-                if !seen.contains(t) {
-                    seen.insert(t.to_owned());
-                    known.push(t.to_owned());
-                }
-            }
+            known.extend(op_tags(op).filter(|t| seen.insert(t)));
         }
     }
-    known
+    known.into_iter().map(str::to_owned).collect()
 }
 
 fn check_tags(root: &Map<String, Value>, tags: &[String], file: &str) -> Result<(), Error> {
