@@ -112,14 +112,10 @@ pub fn lower_value_with(
     // Go on after normalization problems so that lowering's are reported in the same run; a
     // deserialization failure after them is only their consequence, so it is not repeated.
     let (value, normalize_problems) = normalize::normalize_all(value, file);
-    let Some(mut problems) = normalize_problems else {
-        let doc = normalize::to_openapi(value, file)?;
-        return lower::lower(doc, tags, file);
-    };
-    if let Ok(doc) = normalize::to_openapi(value, file) {
-        if let Err(more) = lower::lower(doc, tags, file) {
-            problems.diagnostics.extend(more.diagnostics);
-        }
+    let lowered = normalize::to_openapi(value, file).and_then(|doc| lower::lower(doc, tags, file));
+    let Some(mut problems) = normalize_problems else { return lowered? };
+    if let Ok(Err(more)) = lowered {
+        problems.diagnostics.extend(more.diagnostics);
     }
     Err(problems)
 }

@@ -4,6 +4,7 @@
 use crate::diag::{component_ref, pointer_segment, Collector, Error};
 use crate::ir::*;
 use crate::names::{sanitize, Case, Scope};
+use crate::normalize::{Document, PathItems};
 use openapiv3::{
     AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
     Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -14,24 +15,35 @@ use std::collections::{BTreeMap, BTreeSet};
 mod bodies;
 mod stream;
 
-/// How many path items are dropped between two hand-backs of their memory to the operating
-/// system. `to_openapi`'s worker threads allocated them, in arenas the IR, built on this
-/// thread, cannot reuse: without this, lowering a document with thousands of paths holds
-/// their memory and the IR's at once (10,000 bench operations: lower's peak RSS 700 →
-/// 585 MiB, its time 650 → 800 ms). A document with fewer paths never gets there.
-const RELEASE_EVERY: usize = 256;
+/// How many path items are converted to `openapiv3` at a time (on every core), and dropped
+/// between two hand-backs of their memory to the operating system: the conversion's worker
+/// threads allocated them, in arenas the IR, built on this thread, cannot reuse, so without
+/// this a document with thousands of paths holds their memory and the IR's at once (10,000
+/// bench operations: lower's peak RSS 591 → 512 MiB, its time 0.8 → 1.6 s). A document with
+/// fewer paths never gets there.
+const BATCH: usize = 256;
 
 /// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
-/// by [`crate::select`], which runs first).
-pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error> {
-    // Operations are most of a large document's typed form: each path item is dropped as soon
-    // as the last requested tag with operations on it is lowered, so that the IR grows as they go.
-    let mut paths = std::mem::take(&mut doc.paths.paths);
+/// by [`crate::select`], which runs first). The outer error is a path item `openapiv3`
+/// rejects, which ends lowering as a failed [`to_openapi`](crate::normalize::to_openapi)
+/// would; the inner one, the problems lowering found.
+pub fn lower(doc: Document, tags: &[String], file: &str) -> Result<Result<Api, Error>, Error> {
+    let Document { api: doc, mut paths } = doc;
+    // Path items are converted a batch at a time in the order lowering reaches them, and each
+    // is dropped as soon as the last requested tag with operations on it is lowered, so that
+    // the IR grows as they go.
     let by_tag = paths_by_tag(&paths);
     let mut uses = vec![0usize; paths.len()];
+    let mut order = Vec::new();
     for (i, _) in tags.iter().flat_map(|tag| by_tag.get(tag.as_str())).flatten() {
+        if uses[*i] == 0 {
+            order.push(*i);
+        }
         uses[*i] += 1;
     }
+    let mut order = order.chunks(BATCH);
+    // The converted items not dropped yet: a batch or so (a `PathItem` is 8.7 KiB inline).
+    let mut typed: std::collections::HashMap<usize, ReferenceOr<PathItem>> = std::collections::HashMap::new();
     let mut dropped = 0usize;
     let doc = &doc;
     let mut cx = Lowerer::new(doc, file);
@@ -62,8 +74,15 @@ pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error
         let mut groups = Groups::default();
         let mut operations = Vec::new();
         for (i, tagged) in by_tag.get(tag.as_str()).into_iter().flatten() {
-            let Some((path, ReferenceOr::Item(item))) = paths.get_index(*i) else { continue };
-            let shared = &item.parameters;
+            if !typed.contains_key(i) {
+                // The first path of the next batch in `order`: convert the batch.
+                let batch = order.next().unwrap_or_default();
+                for (j, item) in batch.iter().zip(paths.convert(batch)?) {
+                    typed.insert(*j, item);
+                }
+            }
+            let Some(ReferenceOr::Item(item)) = typed.get(i) else { continue };
+            let (path, shared) = (paths.path(*i), &item.parameters);
             for (key, op) in item.iter() {
                 let Some(method) = HttpMethod::from_key(key).filter(|m| tagged.contains(m)) else { continue };
                 let at = format!("/paths/{}/{key}", pointer_segment(path));
@@ -106,12 +125,9 @@ pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error
             }
             uses[*i] -= 1;
             if uses[*i] == 0 {
-                // Emptied in place (its operations freed), not moved out: the table is one block.
-                if let Some((_, ReferenceOr::Item(item))) = paths.get_index_mut(*i) {
-                    *item = PathItem::default();
-                }
+                typed.remove(i);
                 dropped += 1;
-                if dropped.is_multiple_of(RELEASE_EVERY) {
+                if dropped.is_multiple_of(BATCH) {
                     crate::release_now();
                 }
             }
@@ -134,23 +150,27 @@ pub fn lower(mut doc: OpenAPI, tags: &[String], file: &str) -> Result<Api, Error
         tags: out_tags,
         types: std::mem::take(&mut cx.types),
     };
-    cx.diags.finish(api)
+    // Items no requested operation reached are checked too, as converting them whole did.
+    paths.check()?;
+    Ok(cx.diags.finish(api))
 }
 
 /// The paths of each tag (as indexes into `paths`) with the methods of the tag's operations
 /// on them, in document order: one pass over the document (a pass per tag is quadratic in a
 /// document with many tags).
-fn paths_by_tag(
-    paths: &indexmap::IndexMap<String, ReferenceOr<PathItem>>,
-) -> BTreeMap<String, Vec<(usize, Vec<HttpMethod>)>> {
+fn paths_by_tag(paths: &PathItems) -> BTreeMap<String, Vec<(usize, Vec<HttpMethod>)>> {
     let mut by_tag: BTreeMap<String, Vec<(usize, Vec<HttpMethod>)>> = BTreeMap::new();
-    for (i, (_, item)) in paths.iter().enumerate() {
-        let ReferenceOr::Item(item) = item else { continue };
+    for i in 0..paths.len() {
+        // A `$ref` path item, as `openapiv3` reads it, has no operations.
+        let Some(Value::Object(item)) = paths.value(i) else { continue };
+        if item.get("$ref").is_some_and(Value::is_string) {
+            continue;
+        }
         let mut here: BTreeMap<&str, Vec<HttpMethod>> = BTreeMap::new();
-        for (key, op) in item.iter() {
-            let Some(method) = HttpMethod::from_key(key) else { continue };
-            for t in &op.tags {
-                let methods = here.entry(t.as_str()).or_default();
+        for method in HttpMethod::ALL {
+            let tags = item.get(method.key()).and_then(|op| op.get("tags")).and_then(Value::as_array);
+            for t in tags.into_iter().flatten().filter_map(Value::as_str) {
+                let methods = here.entry(t).or_default();
                 // A tag listed twice on an operation still finds it once.
                 if !methods.contains(&method) {
                     methods.push(method);
@@ -1482,6 +1502,40 @@ mod tests {
             groups,
             [(vec!["completions"], "ChatCompletions"), (vec!["completions", "batches"], "ChatCompletionsBatches")]
         );
+    }
+
+    /// Path items are converted a batch at a time in the order the requested tags reach them;
+    /// a bad one is still reported as converting the document whole would: the first in
+    /// document order, alone.
+    #[test]
+    fn the_first_bad_path_item_in_document_order_is_reported_whichever_tag_reaches_it_first() {
+        let n = super::BATCH + 44;
+        let mut paths = serde_json::Map::new();
+        for i in 0..n {
+            let mut o = json!({"tags": [format!("T{i}")], "operationId": format!("op{i}"),
+                "responses": {"204": {"description": "ok"}}});
+            if i == 0 || i == 200 {
+                o["responses"] = json!("not a mapping");
+            }
+            paths.insert(format!("/p{i}"), json!({"get": o}));
+        }
+        // Reversed: the batch with item 200 is converted first, item 0 in the next one.
+        let tags: Vec<String> = (0..n).rev().map(|i| format!("T{i}")).collect();
+        let err = crate::lower_value(doc_with(serde_json::Value::Object(paths)), &tags, "t.yaml").unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{err}");
+        let err = err.to_string();
+        assert!(err.contains("#/paths/~1p0:"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_path_item_no_requested_tag_reaches_is_still_reported() {
+        // A `$ref` into `paths` keeps the whole document (see `select`), `/b` with it.
+        let doc = doc_with(json!({
+            "/a": {"x-see": {"$ref": "#/paths/~1b"}, "get": op("send", None)},
+            "/b": {"get": {"tags": ["Other"], "operationId": "b", "responses": "not a mapping"}},
+        }));
+        let err = crate::lower_value(doc, &["Chat".to_owned()], "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("#/paths/~1b:"), "{err}");
     }
 
     #[test]

@@ -31,34 +31,133 @@ pub fn normalize_all(mut doc: Value, file: &str) -> (Value, Option<Error>) {
     (doc, c.finish(()).err())
 }
 
-/// Deserializes a normalized document; a shape `openapiv3` rejects is reported at its pointer.
+/// A normalized document in `openapiv3`'s types, but for its path items.
 ///
-/// The two large maps, `paths` and `components/schemas`, are taken out first and converted an
-/// entry at a time, each entry's `Value` dropped once converted: the document and its typed
-/// form are never both whole in memory (on the 10,000-schema bench document, the stage's peak
-/// was the two side by side).
-pub fn to_openapi(mut doc: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
+/// Path items are most of a large document's typed form (`PathItem` alone is 8.7 KiB inline,
+/// and each holds its operations, responses and media types inline too): typed all at once
+/// they were the largest thing [`lower`](crate::lower) held (the 10,000-schema bench document:
+/// 244 MiB typed against 147 MiB as `Value`). Lower converts them a batch at a time, as it
+/// reaches them, and drops each once lowered ([`PathItems`]).
+pub struct Document {
+    /// Everything but the path items (`paths` holds only its extensions).
+    pub api: openapiv3::OpenAPI,
+    /// The path items, not converted yet.
+    pub paths: PathItems,
+}
+
+impl Document {
+    /// The whole document typed, every path item converted.
+    pub fn into_openapi(self) -> Result<openapiv3::OpenAPI, Error> {
+        let Document { mut api, mut paths } = self;
+        let all: Vec<usize> = (0..paths.len()).collect();
+        let items = paths.convert(&all)?;
+        api.paths.paths = paths.items.into_iter().map(|(key, _)| key).zip(items).collect();
+        Ok(api)
+    }
+}
+
+/// A document's path items in document order, each a `Value` until [`PathItems::convert`]
+/// takes it.
+pub struct PathItems {
+    items: Vec<(String, Option<Value>)>,
+    file: String,
+}
+
+impl PathItems {
+    /// How many path items the document has.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the document has none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The path of item `i`: `/items/{id}`.
+    pub fn path(&self, i: usize) -> &str {
+        &self.items[i].0
+    }
+
+    /// Item `i` as it was normalized; `None` once converted.
+    pub fn value(&self, i: usize) -> Option<&Value> {
+        self.items[i].1.as_ref()
+    }
+
+    /// Converts the items at `indexes` (none converted before) on every core, in that order,
+    /// and lets their `Value`s go. A failure is reported as the whole document's first, in document order, among the
+    /// items not converted before: the error is the same whichever items lowering reaches
+    /// first, and the same as converting the document whole.
+    pub fn convert(&mut self, indexes: &[usize]) -> Result<Vec<openapiv3::ReferenceOr<openapiv3::PathItem>>, Error> {
+        let taken: Vec<(usize, Value)> =
+            indexes.iter().filter_map(|&i| self.items[i].1.take().map(|value| (i, value))).collect();
+        let converted: Vec<(usize, Result<_, Error>)> =
+            taken.into_par_iter().map(|(i, value)| (i, convert(&value, self.pointer(i), &self.file))).collect();
+        let mut items = Vec::with_capacity(converted.len());
+        let mut failure: Option<(usize, Error)> = None;
+        for (i, c) in converted {
+            match c {
+                Ok(item) => items.push(item),
+                Err(e) if failure.as_ref().is_none_or(|(f, _)| i < *f) => failure = Some((i, e)),
+                Err(_) => {}
+            }
+        }
+        match failure {
+            // Unless an item before it in the document fails too.
+            Some((first, error)) => self.check_before(first).and(Err(error)),
+            None => Ok(items),
+        }
+    }
+
+    /// Converts the items not converted yet, to report the first that `openapiv3` rejects (a
+    /// document's errors do not depend on which of its operations are generated).
+    pub fn check(mut self) -> Result<(), Error> {
+        self.check_before(usize::MAX)
+    }
+
+    /// The first item before `end` that does not convert, converting (and dropping) the rest.
+    fn check_before(&mut self, end: usize) -> Result<(), Error> {
+        let left: Vec<usize> = (0..end.min(self.len())).filter(|&i| self.items[i].1.is_some()).collect();
+        self.convert(&left).map(drop)
+    }
+
+    /// The JSON pointer of item `i`.
+    fn pointer(&self, i: usize) -> String {
+        format!("/paths/{}", pointer_segment(&self.items[i].0))
+    }
+}
+
+/// Deserializes a normalized document, but for its path items ([`Document`]); a shape
+/// `openapiv3` rejects is reported at its pointer.
+///
+/// `components/schemas` is taken out first and converted an entry at a time, each entry's
+/// `Value` dropped once converted: the document and its typed form are never both whole in
+/// memory (on the 10,000-schema bench document, the stage's peak was the two side by side).
+pub fn to_openapi(mut doc: Value, file: &str) -> Result<Document, Error> {
     let paths = take_entries(&mut doc, &["paths"], |key| key.starts_with('/'));
     let schemas = take_entries(&mut doc, &["components", "schemas"], |_| true);
+    let paths =
+        PathItems { items: paths.into_iter().map(|(key, value)| (key, Some(value))).collect(), file: file.to_owned() };
     // Entries are independent: converted on every core, the first failure in document order
-    // reported (the rest of the document first, as before).
-    let (api, (paths, schemas)) = rayon::join(
+    // reported: the rest of the document first, then the path items, then the schemas.
+    let (api, schemas) = rayon::join(
         || convert::<openapiv3::OpenAPI>(&doc, String::new(), file),
-        || rayon::join(|| entries(paths, "paths", file), || entries(schemas, "components/schemas", file)),
+        || entries(schemas, "components/schemas", file),
     );
     drop(doc);
     let mut api = api?;
-    move_into(&mut api.paths.paths, paths)?;
     if !schemas.is_empty() {
-        move_into(&mut api.components.get_or_insert_with(Default::default).schemas, schemas)?;
+        let table = &mut api.components.get_or_insert_with(Default::default).schemas;
+        if let Err(schema) = move_into(table, schemas) {
+            return Err(paths.check().err().unwrap_or(schema));
+        }
     }
-    Ok(api)
+    Ok(Document { api, paths })
 }
 
-/// Moves converted `entries` into `table` in order, up to the first failure. A path item is
-/// 8.7 KiB inline, so a large document's list is as large as the table it fills: it shrinks
-/// as it empties (every 1,024 entries; a large block shrinks in place), rather than being
-/// whole beside the filled table (10,000 bench operations: `to_openapi`'s peak RSS −80 MiB).
+/// Moves converted `entries` into `table` in order, up to the first failure. The list
+/// shrinks as it empties (every 1,024 entries; a large block shrinks in place), rather than
+/// being whole beside the filled table.
 fn move_into<T>(
     table: &mut indexmap::IndexMap<String, T>,
     mut entries: Vec<Result<(String, T), Error>>,
