@@ -48,7 +48,7 @@ pub fn generate(config: &Config) -> Result<Vec<GeneratedFile>, Error> {
 /// [`generate`], handing each file to `sink` as soon as it is made ([`emit::emit_each`]): what
 /// `cargo xtask codegen` runs, with a [`write::Writer`] behind `sink`, so that a large API's
 /// files are never in memory together.
-pub fn generate_each(config: &Config, sink: &(dyn Fn(GeneratedFile) + Sync)) -> Result<(), Error> {
+pub fn generate_each(config: &Config, sink: &dyn emit::Sink) -> Result<(), Error> {
     emit::emit_each(&lower_config(config)?, &config.spec_display, sink)
 }
 

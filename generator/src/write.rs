@@ -4,7 +4,8 @@
 //! `--check` prints it, a normal run applies it. Nothing on disk changes until every file has
 //! been generated.
 
-use crate::emit::{is_generated, GeneratedFile};
+use crate::diag::Error;
+use crate::emit::{is_generated, GeneratedFile, Sink};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io;
@@ -39,6 +40,54 @@ impl Change {
         match self {
             Change::Create { path } | Change::Update { path, .. } | Change::Remove { path } => path,
         }
+    }
+}
+
+/// A file offered in parts, as [`Writer::offer_parts`] goes.
+struct Streamed {
+    /// The file on disk, if any.
+    old: Option<Old>,
+    /// How many bytes of the file on disk (line endings made LF) the parts so far equal.
+    matched: usize,
+    /// Whether the parts differ from the file on disk (or there is none).
+    stale: bool,
+    /// The whole new text, kept once stale when there is a file on disk: its diff needs it.
+    text: Option<String>,
+    /// The temporary file written once stale, when staging.
+    tmp: Option<(PathBuf, io::BufWriter<std::fs::File>)>,
+    /// The first failure to read or write; parts after it are only pulled.
+    error: Option<io::Error>,
+}
+
+impl Streamed {
+    /// Adds `part` to a stale file.
+    fn add(&mut self, part: &str) {
+        if self.old.is_some() {
+            self.text.get_or_insert_with(String::new).push_str(part);
+        }
+        if let Some((_, file)) = &mut self.tmp {
+            if let Err(e) = io::Write::write_all(file, part.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// A file on disk, and its text with CRLF line endings made LF when it has any.
+struct Old {
+    bytes: Vec<u8>,
+    lf: Option<Vec<u8>>,
+}
+
+impl Old {
+    fn new(bytes: Vec<u8>) -> Self {
+        let lf = bytes.contains(&b'\r').then(|| String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes());
+        Old { bytes, lf }
+    }
+
+    /// What the generated text is compared with (see [`same`]).
+    fn text(&self) -> &[u8] {
+        self.lf.as_deref().unwrap_or(&self.bytes)
     }
 }
 
@@ -148,8 +197,133 @@ impl Writer {
         }
     }
 
+    /// [`Writer::offer`] for a file made in parts ([`Sink::parts`]), pulling them one at a
+    /// time: it is compared as it comes and, when stale, written as it comes, so that it is
+    /// never whole in memory, unless it replaces a different file and its diff is needed. A
+    /// part that fails ends the file (nothing of it is staged); its error is returned.
+    pub fn offer_parts(
+        &self,
+        path: String,
+        parts: &mut dyn Iterator<Item = Result<String, Error>>,
+    ) -> Result<(), Error> {
+        let target = self.out_dir.join(&path);
+        let old = match std::fs::read(&target) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", target.display()))),
+        };
+        let mut out = Streamed { old: None, matched: 0, stale: false, text: None, tmp: None, error: None };
+        match old {
+            Ok(Some(bytes)) => out.old = Some(Old::new(bytes)),
+            Ok(None) => self.go_stale(&target, &mut out),
+            Err(e) => out.error = Some(e),
+        }
+        let written = self.stream(&target, &mut out, parts);
+        if let Err(e) = written {
+            if let Some((tmp, _)) = out.tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e);
+        }
+        let change = match (&out.old, out.stale) {
+            (_, false) => None,
+            (None, true) => Some(Change::Create { path: path.clone() }),
+            (Some(old), true) => Some(Change::Update {
+                path: path.clone(),
+                diff: unified_diff(
+                    &path,
+                    &String::from_utf8_lossy(&old.bytes),
+                    out.text.as_deref().unwrap_or_default(),
+                ),
+            }),
+        };
+        // Flushed: a write that fails now fails the file like any other.
+        let tmp = out.tmp.and_then(|(tmp, file)| match file.into_inner() {
+            Ok(_) => Some(tmp),
+            Err(e) => {
+                out.error.get_or_insert(e.into_error());
+                let _ = std::fs::remove_file(tmp);
+                None
+            }
+        });
+        let mut state = self.state();
+        state.paths.insert(path);
+        match out.error {
+            None => {
+                state.changes.extend(change);
+                state.staged.extend(tmp.map(|tmp| (tmp, target)));
+            }
+            Some(e) => {
+                if let Some(tmp) = tmp {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                state.error.get_or_insert(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Pulls every part into `out`: compared with the file on disk until they differ, then
+    /// written (when staging) and kept (for the diff, when there is a file on disk).
+    fn stream(
+        &self,
+        target: &Path,
+        out: &mut Streamed,
+        parts: &mut dyn Iterator<Item = Result<String, Error>>,
+    ) -> Result<(), Error> {
+        for part in parts {
+            let part = part?;
+            if out.error.is_some() || self.state().error.is_some() {
+                continue;
+            }
+            if !out.stale {
+                let old = out.old.as_ref().map(Old::text).unwrap_or_default();
+                if old[out.matched..].starts_with(part.as_bytes()) {
+                    out.matched += part.len();
+                    continue;
+                }
+                self.go_stale(target, out);
+            }
+            out.add(&part);
+        }
+        let old_len = out.old.as_ref().map_or(0, |o| o.text().len());
+        if !out.stale && out.matched != old_len {
+            // The file on disk goes on after the last part.
+            self.go_stale(target, out);
+        }
+        Ok(())
+    }
+
+    /// From here on `out` differs from the file on disk: what matched so far is its start.
+    fn go_stale(&self, target: &Path, out: &mut Streamed) {
+        out.stale = true;
+        let start: &[u8] = out.old.as_ref().map_or(&[], |o| &o.text()[..out.matched]);
+        out.text = out.old.is_some().then(|| String::from_utf8_lossy(start).into_owned());
+        if self.stage && out.error.is_none() {
+            let written = self
+                .create_temporary(target)
+                .and_then(|(tmp, mut file)| io::Write::write_all(&mut file, start).map(|()| (tmp, file)));
+            match written {
+                Ok(tmp) => out.tmp = Some(tmp),
+                Err(e) => out.error = Some(e),
+            }
+        }
+    }
+
     /// Writes `contents` beside `target`, creating its folder (each once).
     fn write_temporary(&self, target: &Path, contents: &str) -> io::Result<PathBuf> {
+        let (tmp, mut file) = self.create_temporary(target)?;
+        // A partly written temporary file is not staged, so it is removed here.
+        io::Write::write_all(&mut file, contents.as_bytes())
+            .and_then(|()| file.into_inner().map_err(io::IntoInnerError::into_error).map(drop))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+        Ok(tmp)
+    }
+
+    /// Creates the temporary file beside `target` (`.NAME.codegen-tmp`), and its folder.
+    fn create_temporary(&self, target: &Path) -> io::Result<(PathBuf, io::BufWriter<std::fs::File>)> {
         let folder = target.parent().unwrap_or(&self.out_dir);
         if !self.state().folders.contains(folder) {
             std::fs::create_dir_all(folder)?;
@@ -157,11 +331,8 @@ impl Writer {
         }
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = target.with_file_name(format!(".{name}.codegen-tmp"));
-        // A partly written temporary file is not staged, so it is removed here.
-        std::fs::write(&tmp, contents).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })?;
-        Ok(tmp)
+        let file = std::fs::File::create(&tmp)?;
+        Ok((tmp, io::BufWriter::with_capacity(1 << 20, file)))
     }
 
     /// How many files were offered.
@@ -208,6 +379,17 @@ impl Writer {
             std::fs::remove_file(self.out_dir.join(path))?;
         }
         Ok(())
+    }
+}
+
+/// Files offered as they are made ([`crate::generate_each`]).
+impl Sink for Writer {
+    fn file(&self, file: GeneratedFile) {
+        self.offer(&file);
+    }
+
+    fn parts(&self, path: String, parts: &mut dyn Iterator<Item = Result<String, Error>>) -> Result<(), Error> {
+        self.offer_parts(path, parts)
     }
 }
 
@@ -300,6 +482,67 @@ mod tests {
 
     fn file(path: &str, body: &str) -> GeneratedFile {
         GeneratedFile { path: path.into(), contents: format!("{}\n{body}", header(path, "spec.yaml")) }
+    }
+
+    /// Offered in parts, a file gets the same change, the same diff and the same result on
+    /// disk as offered whole, wherever the parts are cut and whatever is on disk.
+    #[test]
+    fn a_file_offered_in_parts_is_compared_and_written_as_if_whole() {
+        let whole = file("src/m.rs", "struct A;\nstruct B;\nstruct C;\n").contents;
+        let on_disk = [
+            None,
+            Some(whole.clone()),
+            Some(whole.replace('\n', "\r\n")),
+            Some(whole[..whole.len() - 12].to_owned()),
+            Some(format!("{whole}struct D;\n")),
+            Some(whole.replace('B', "X")),
+            Some(String::new()),
+        ];
+        let n = whole.len();
+        for old in &on_disk {
+            for (a, b) in [(0, 0), (1, n - 1), (20, 40), (n - 3, n), (n, n)] {
+                let parts = [&whole[..a], &whole[a..b], "", &whole[b..]];
+                let outcome = |in_parts: bool, stage: bool| {
+                    let dir = tempfile::tempdir().unwrap();
+                    if let Some(old) = old {
+                        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+                        std::fs::write(dir.path().join("src/m.rs"), old).unwrap();
+                    }
+                    let mut writer = if stage { Writer::stage(dir.path()) } else { Writer::check(dir.path()) };
+                    if in_parts {
+                        let mut parts = parts.iter().map(|p| Ok(p.to_string()));
+                        writer.offer_parts("src/m.rs".to_owned(), &mut parts).unwrap();
+                    } else {
+                        writer.offer(&GeneratedFile { path: "src/m.rs".into(), contents: whole.clone() });
+                    }
+                    let changes = writer.changes().unwrap();
+                    writer.commit().unwrap();
+                    let on_disk = std::fs::read_to_string(dir.path().join("src/m.rs")).ok();
+                    let left: Vec<_> = std::fs::read_dir(dir.path().join("src")).into_iter().flatten().collect();
+                    (changes, on_disk, left.len())
+                };
+                for stage in [true, false] {
+                    assert_eq!(
+                        outcome(true, stage),
+                        outcome(false, stage),
+                        "{old:?}, cut at {a} and {b}, stage {stage}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_part_that_fails_ends_the_file_its_error_returned_and_nothing_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::stage(dir.path());
+        let failed = Error::spec("spec.yaml", None, "no such type");
+        let mut parts = [Ok("// a\n".to_owned()), Err(failed), Ok("// b\n".to_owned())].into_iter();
+        let err = writer.offer_parts("src/m.rs".to_owned(), &mut parts).unwrap_err();
+        assert!(err.to_string().contains("no such type"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("src")).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(writer.changes().unwrap().is_empty());
     }
 
     #[test]

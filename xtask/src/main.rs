@@ -12,7 +12,7 @@ mod semver;
 
 use clap::{Parser, Subcommand};
 use generator::diff::release;
-use generator::{write, Config, ErrorKind};
+use generator::{write, Config, ErrorKind, GeneratedFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -183,6 +183,40 @@ fn diff(old: &Path, new: &Path, tags: &[String], format: Format, docs: bool) -> 
     ExitCode::SUCCESS
 }
 
+/// Where `codegen` has the generated files go as they are made: to the writer, but for those
+/// the release steps read or rewrite, kept back until then.
+struct Offer<'a> {
+    writer: &'a write::Writer,
+    held: std::sync::Mutex<Vec<GeneratedFile>>,
+}
+
+impl Offer<'_> {
+    fn hold(&self, file: GeneratedFile) {
+        self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
+    }
+}
+
+impl generator::emit::Sink for Offer<'_> {
+    fn file(&self, file: GeneratedFile) {
+        match release::HELD.contains(&file.path.as_str()) {
+            true => self.hold(file),
+            false => self.writer.offer(&file),
+        }
+    }
+
+    fn parts(
+        &self,
+        path: String,
+        parts: &mut dyn Iterator<Item = Result<String, generator::Error>>,
+    ) -> Result<(), generator::Error> {
+        if !release::HELD.contains(&path.as_str()) {
+            return self.writer.offer_parts(path, parts);
+        }
+        self.hold(GeneratedFile { path, contents: parts.collect::<Result<_, _>>()? });
+        Ok(())
+    }
+}
+
 fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<PathBuf>, tags: Vec<String>) -> ExitCode {
     let root = root();
     let (spec, spec_display) = match spec {
@@ -197,15 +231,11 @@ fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<Path
     // Files are compared (and, unless checking, written beside their targets) as they are
     // made; those the release steps below read or rewrite are kept back until then.
     let mut writer = if check { write::Writer::check(&out) } else { write::Writer::stage(&out) };
-    let held = std::sync::Mutex::new(Vec::new());
-    let made = generator::generate_each(&config, &|file| match release::HELD.contains(&file.path.as_str()) {
-        true => held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file),
-        false => writer.offer(&file),
-    });
-    if let Err(e) = made {
+    let offer = Offer { writer: &writer, held: Default::default() };
+    if let Err(e) = generator::generate_each(&config, &offer) {
         return fail(&e);
     }
-    let mut files = held.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut files = offer.held.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Err(e) = release::carry_over(&out, &mut files) {
         eprintln!("error: {e}");

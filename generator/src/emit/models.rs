@@ -11,9 +11,15 @@ use quote::quote;
 use rayon::prelude::*;
 use serde_json::Value;
 
-/// `models.rs`, made one type at a time: the text of a large spec's models never has to wait
-/// whole beside the file.
-pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source: &str) -> Result<String, Error> {
+/// `models.rs`, made a batch of types at a time and handed to `give` in parts: the text of a
+/// large spec's models is never whole in memory.
+pub fn models_rs(
+    api: &Api,
+    validation: &Validation,
+    features: &Features,
+    source: &str,
+    give: &super::GiveParts,
+) -> Result<(), Error> {
     let sp = Spelling::models(api);
     let uses_nullable = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.nullable && !f.required),
@@ -36,7 +42,7 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
 
         #import
     };
-    let mut out = format_file(head, source)?;
+    let head = format_file(head, source);
     let one = |t: &TypeDef| -> Result<String, Error> {
         let on = features.of_type(&t.rust_name);
         let mut code = Code::new();
@@ -45,23 +51,19 @@ pub fn models_rs(api: &Api, validation: &Validation, features: &Features, source
         validation.method(&mut code, api, t, &sp, &on);
         lay_out(code.finish(), source)
     };
-    // Types are written on every core, a batch at a time, so only one batch of text waits
-    // beside the file; `collect` keeps their order.
+    // Types are written on every core, a batch at a time, each batch handed over as the file's
+    // next part: a large API's file is never whole in memory. `collect` keeps their order.
     let types: Vec<&TypeDef> = api.types.values().collect();
-    for batch in types.chunks(512) {
+    let batches = types.chunks(512).map(|batch| {
         let texts: Vec<Result<String, Error>> = batch.par_iter().map(|t| one(t)).collect();
-        for text in texts {
-            out.push('\n');
-            out.push_str(&text?);
-        }
-    }
-    if validation.uses_join(api) {
-        out.push('\n');
+        texts.into_iter().map(|text| text.map(|text| format!("\n{text}"))).collect::<Result<String, Error>>()
+    });
+    // Unused when the features enabled leave out every type that calls it.
+    let join = validation.uses_join(api).then(|| {
         let join = join_helper(&sp);
-        // Unused when the features enabled leave out every type that calls it.
-        out.push_str(&format_file(quote!(#[allow(dead_code)] #join), source)?);
-    }
-    Ok(out)
+        format_file(quote!(#[allow(dead_code)] #join), source).map(|text| format!("\n{text}"))
+    });
+    give("src/models.rs".to_owned(), &mut std::iter::once(head).chain(batches).chain(join))
 }
 
 /// The items of one type, each under the `cfg` of the features that reach it.

@@ -808,6 +808,53 @@ pub fn synthetic_doc(n: usize) -> String {
     s
 }
 
+/// Where the scale child's files go: counted, and in the first run written as `cargo xtask
+/// codegen` writes them (a large file in parts).
+struct Counted {
+    writer: Option<generator::write::Writer>,
+    /// Whether each file's size and path are printed (`BENCH_FILES`).
+    list: bool,
+    bytes: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl Counted {
+    fn count(&self, path: &str, bytes: usize) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if self.list {
+            eprintln!("{bytes} {path}");
+        }
+    }
+}
+
+impl emit::Sink for Counted {
+    fn file(&self, f: generator::GeneratedFile) {
+        self.count(&f.path, f.contents.len());
+        if let Some(w) = &self.writer {
+            w.offer(&f);
+        }
+        black_box(f);
+    }
+
+    fn parts(
+        &self,
+        path: String,
+        parts: &mut dyn Iterator<Item = Result<String, generator::Error>>,
+    ) -> Result<(), generator::Error> {
+        let bytes = AtomicUsize::new(0);
+        let mut counted = parts.inspect(|p| {
+            bytes.fetch_add(p.as_ref().map_or(0, String::len), Ordering::Relaxed);
+        });
+        let offered = match &self.writer {
+            Some(w) => w.offer_parts(path.clone(), &mut counted),
+            None => counted.try_for_each(|p| p.map(|p| drop(black_box(p)))),
+        };
+        self.count(&path, bytes.into_inner());
+        offered
+    }
+}
+
 /// The tags of `synthetic_doc(n)`: all are generated.
 fn synthetic_tags(n: usize) -> Vec<String> {
     (0..n.div_ceil(OPS_PER_TAG)).map(|k| format!("Group{k}")).collect()
@@ -901,30 +948,22 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         // folder, as `cargo xtask codegen` does (so its peak is that of a real run); the
         // others only count them, so that the time is that of generating.
         let dir = std::env::temp_dir().join(format!("bench-write-{}", std::process::id()));
-        let writer = report.then(|| generator::write::Writer::stage(&dir));
-        let list = report && std::env::var_os("BENCH_FILES").is_some();
-        let (out_bytes, out_files) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let sink = Counted {
+            writer: report.then(|| generator::write::Writer::stage(&dir)),
+            list: report && std::env::var_os("BENCH_FILES").is_some(),
+            bytes: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+        };
         let t0 = Instant::now();
-        emit::emit_each(&api, file, &|f| {
-            out_bytes.fetch_add(f.contents.len(), Ordering::Relaxed);
-            out_files.fetch_add(1, Ordering::Relaxed);
-            if list {
-                eprintln!("{} {}", f.contents.len(), f.path);
-            }
-            if let Some(w) = &writer {
-                w.offer(&f);
-            }
-            black_box(f);
-        })
-        .map_err(|e| e.to_string())?;
-        let written = writer.map(|mut w| w.changes().and_then(|_| w.commit()));
+        emit::emit_each(&api, file, &sink).map_err(|e| e.to_string())?;
+        let written = sink.writer.map(|mut w| w.changes().and_then(|_| w.commit()));
         t[4] = ms(t0.elapsed());
         done(4, t[4]);
         if let Some(written) = written {
-            println!("first out_bytes={}", out_bytes.into_inner());
+            println!("first out_bytes={}", sink.bytes.into_inner());
             let _ = std::fs::remove_dir_all(&dir);
             match written {
-                Ok(()) => println!("first write={} files={}", t[4], out_files.into_inner()),
+                Ok(()) => println!("first write={} files={}", t[4], sink.files.into_inner()),
                 Err(e) => println!("first write_error={}", e.to_string().replace(' ', "_")),
             }
         }
