@@ -4,7 +4,7 @@
 use crate::diag::{component_ref, pointer_segment, Collector, Error};
 use crate::ir::*;
 use crate::names::{sanitize, Case, Scope};
-use crate::normalize::{Document, PathItems};
+use crate::normalize::{Document, PathItems, BATCH};
 use openapiv3::{
     AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
     Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -14,14 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod bodies;
 mod stream;
-
-/// How many path items are converted to `openapiv3` at a time (on every core), and dropped
-/// between two hand-backs of their memory to the operating system: the conversion's worker
-/// threads allocated them, in arenas the IR, built on this thread, cannot reuse, so without
-/// this a document with thousands of paths holds their memory and the IR's at once (10,000
-/// bench operations: lower's peak RSS 591 → 512 MiB, its time 0.8 → 1.6 s). A document with
-/// fewer paths never gets there.
-const BATCH: usize = 256;
 
 /// Builds the IR for the operations tagged with one of `tags` (that the tags exist is checked
 /// by [`crate::select`], which runs first). The outer error is a path item `openapiv3`
@@ -77,6 +69,7 @@ pub fn lower(doc: Document, tags: &[String], file: &str) -> Result<Result<Api, E
             if !typed.contains_key(i) {
                 // The first path of the next batch in `order`: convert the batch.
                 let batch = order.next().unwrap_or_default();
+                typed.reserve(batch.len());
                 for (j, item) in batch.iter().zip(paths.convert(batch)?) {
                     typed.insert(*j, item);
                 }
@@ -127,6 +120,11 @@ pub fn lower(doc: Document, tags: &[String], file: &str) -> Result<Result<Api, E
             if uses[*i] == 0 {
                 typed.remove(i);
                 dropped += 1;
+                // The memory of each batch dropped is handed back to the operating system: the
+                // conversion's worker threads allocated it, in arenas the IR, built on this
+                // thread, cannot reuse, so without this a document with thousands of paths holds
+                // their memory and the IR's at once (10,000 bench operations: lower's peak RSS
+                // 591 → 512 MiB, its time 0.8 → 1.6 s). A smaller document never gets here.
                 if dropped.is_multiple_of(BATCH) {
                     crate::release_now();
                 }
@@ -161,27 +159,11 @@ pub fn lower(doc: Document, tags: &[String], file: &str) -> Result<Result<Api, E
 fn paths_by_tag(paths: &PathItems) -> BTreeMap<String, Vec<(usize, Vec<HttpMethod>)>> {
     let mut by_tag: BTreeMap<String, Vec<(usize, Vec<HttpMethod>)>> = BTreeMap::new();
     for i in 0..paths.len() {
-        // A `$ref` path item, as `openapiv3` reads it, has no operations.
-        let Some(Value::Object(item)) = paths.value(i) else { continue };
-        if item.get("$ref").is_some_and(Value::is_string) {
-            continue;
-        }
-        let mut here: BTreeMap<&str, Vec<HttpMethod>> = BTreeMap::new();
-        for method in HttpMethod::ALL {
-            let tags = item.get(method.key()).and_then(|op| op.get("tags")).and_then(Value::as_array);
-            for t in tags.into_iter().flatten().filter_map(Value::as_str) {
-                let methods = here.entry(t).or_default();
-                // A tag listed twice on an operation still finds it once.
-                if !methods.contains(&method) {
-                    methods.push(method);
-                }
-            }
-        }
-        for (tag, methods) in here {
+        for (tag, methods) in paths.tags(i) {
             match by_tag.get_mut(tag) {
-                Some(on) => on.push((i, methods)),
+                Some(on) => on.push((i, methods.clone())),
                 None => {
-                    by_tag.insert(tag.to_owned(), vec![(i, methods)]);
+                    by_tag.insert(tag.clone(), vec![(i, methods.clone())]);
                 }
             }
         }
@@ -1509,22 +1491,25 @@ mod tests {
     /// document order, alone.
     #[test]
     fn the_first_bad_path_item_in_document_order_is_reported_whichever_tag_reaches_it_first() {
-        let n = super::BATCH + 44;
-        let mut paths = serde_json::Map::new();
-        for i in 0..n {
-            let mut o = json!({"tags": [format!("T{i}")], "operationId": format!("op{i}"),
-                "responses": {"204": {"description": "ok"}}});
-            if i == 0 || i == 200 {
-                o["responses"] = json!("not a mapping");
+        // Converted all at once (a small document), and a batch at a time (a larger one).
+        for (n, later) in [(3, 2), (super::BATCH + 44, 200)] {
+            let mut paths = serde_json::Map::new();
+            for i in 0..n {
+                let mut o = json!({"tags": [format!("T{i}")], "operationId": format!("op{i}"),
+                    "responses": {"204": {"description": "ok"}}});
+                if i == 0 || i == later {
+                    o["responses"] = json!("not a mapping");
+                }
+                paths.insert(format!("/p{i}"), json!({"get": o}));
             }
-            paths.insert(format!("/p{i}"), json!({"get": o}));
+            // Reversed: in a larger document, the batch with the later bad item is converted
+            // first, item 0 in the next one.
+            let tags: Vec<String> = (0..n).rev().map(|i| format!("T{i}")).collect();
+            let err = crate::lower_value(doc_with(serde_json::Value::Object(paths)), &tags, "t.yaml").unwrap_err();
+            assert_eq!(err.diagnostics.len(), 1, "{err}");
+            let err = err.to_string();
+            assert!(err.contains("#/paths/~1p0:"), "{n} path items: {err}");
         }
-        // Reversed: the batch with item 200 is converted first, item 0 in the next one.
-        let tags: Vec<String> = (0..n).rev().map(|i| format!("T{i}")).collect();
-        let err = crate::lower_value(doc_with(serde_json::Value::Object(paths)), &tags, "t.yaml").unwrap_err();
-        assert_eq!(err.diagnostics.len(), 1, "{err}");
-        let err = err.to_string();
-        assert!(err.contains("#/paths/~1p0:"), "{err}");
     }
 
     #[test]

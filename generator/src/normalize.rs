@@ -51,16 +51,59 @@ impl Document {
         let Document { mut api, mut paths } = self;
         let all: Vec<usize> = (0..paths.len()).collect();
         let items = paths.convert(&all)?;
-        api.paths.paths = paths.items.into_iter().map(|(key, _)| key).zip(items).collect();
+        api.paths.paths = paths.items.into_iter().map(|entry| entry.path).zip(items).collect();
         Ok(api)
     }
 }
 
+/// How many path items are converted at a time: [`to_openapi`] converts all of a document
+/// with no more, beside its schemas; [`lower`](crate::lower) converts a larger document's
+/// this many at a time, as it reaches them.
+pub const BATCH: usize = 256;
+
 /// A document's path items in document order, each a `Value` until [`PathItems::convert`]
-/// takes it.
+/// takes it (a small document's converted ahead, by [`to_openapi`]).
 pub struct PathItems {
-    items: Vec<(String, Option<Value>)>,
+    items: Vec<Entry>,
     file: String,
+}
+
+/// One path item of [`PathItems`].
+struct Entry {
+    path: String,
+    /// The tags of its operations, in order, each with the methods of its operations.
+    tags: Vec<(String, Vec<HttpMethod>)>,
+    /// As normalized, until converted.
+    value: Option<Value>,
+    /// Converted ahead, until taken (boxed: a `PathItem` is 8.7 KiB inline, and a larger
+    /// document's thousands of entries have none).
+    ahead: Option<Box<openapiv3::ReferenceOr<openapiv3::PathItem>>>,
+}
+
+impl Entry {
+    fn new(path: String, value: Value) -> Self {
+        Entry { path, tags: tagged_methods(&value), value: Some(value), ahead: None }
+    }
+}
+
+/// The tags of the operations of a path item, in order, each with the methods of the
+/// operations it tags (as `openapiv3` reads them: a `$ref` path item has none).
+fn tagged_methods(item: &Value) -> Vec<(String, Vec<HttpMethod>)> {
+    let Some(item) = item.as_object().filter(|item| !item.get("$ref").is_some_and(Value::is_string)) else {
+        return Vec::new();
+    };
+    let mut tags: std::collections::BTreeMap<&str, Vec<HttpMethod>> = std::collections::BTreeMap::new();
+    for method in HttpMethod::ALL {
+        let on = item.get(method.key()).and_then(|op| op.get("tags")).and_then(Value::as_array);
+        for t in on.into_iter().flatten().filter_map(Value::as_str) {
+            let methods = tags.entry(t).or_default();
+            // A tag listed twice on an operation still finds it once.
+            if !methods.contains(&method) {
+                methods.push(method);
+            }
+        }
+    }
+    tags.into_iter().map(|(tag, methods)| (tag.to_owned(), methods)).collect()
 }
 
 impl PathItems {
@@ -76,23 +119,31 @@ impl PathItems {
 
     /// The path of item `i`: `/items/{id}`.
     pub fn path(&self, i: usize) -> &str {
-        &self.items[i].0
+        &self.items[i].path
     }
 
-    /// Item `i` as it was normalized; `None` once converted.
-    pub fn value(&self, i: usize) -> Option<&Value> {
-        self.items[i].1.as_ref()
+    /// The tags of the operations of item `i`, in order, each with the methods it tags.
+    pub fn tags(&self, i: usize) -> &[(String, Vec<HttpMethod>)] {
+        &self.items[i].tags
     }
 
     /// Converts the items at `indexes` (none converted before) on every core, in that order,
-    /// and lets their `Value`s go. A failure is reported as the whole document's first, in document order, among the
-    /// items not converted before: the error is the same whichever items lowering reaches
-    /// first, and the same as converting the document whole.
+    /// and lets their `Value`s go. A failure is reported as the whole document's first, in
+    /// document order, among the items not converted before: the error is the same whichever
+    /// items lowering reaches first, and the same as converting the document whole.
     pub fn convert(&mut self, indexes: &[usize]) -> Result<Vec<openapiv3::ReferenceOr<openapiv3::PathItem>>, Error> {
-        let taken: Vec<(usize, Value)> =
-            indexes.iter().filter_map(|&i| self.items[i].1.take().map(|value| (i, value))).collect();
-        let converted: Vec<(usize, Result<_, Error>)> =
-            taken.into_par_iter().map(|(i, value)| (i, convert(&value, self.pointer(i), &self.file))).collect();
+        // Each converted ahead, or still to convert.
+        let taken: Vec<(usize, Result<_, Value>)> = indexes
+            .iter()
+            .filter_map(|&i| {
+                let entry = &mut self.items[i];
+                entry.ahead.take().map(|typed| Ok(*typed)).or(entry.value.take().map(Err)).map(|item| (i, item))
+            })
+            .collect();
+        let converted: Vec<(usize, Result<_, Error>)> = taken
+            .into_par_iter()
+            .map(|(i, item)| (i, item.or_else(|value| convert(&value, self.pointer(i), &self.file))))
+            .collect();
         let mut items = Vec::with_capacity(converted.len());
         let mut failure: Option<(usize, Error)> = None;
         for (i, c) in converted {
@@ -117,13 +168,13 @@ impl PathItems {
 
     /// The first item before `end` that does not convert, converting (and dropping) the rest.
     fn check_before(&mut self, end: usize) -> Result<(), Error> {
-        let left: Vec<usize> = (0..end.min(self.len())).filter(|&i| self.items[i].1.is_some()).collect();
+        let left: Vec<usize> = (0..end.min(self.len())).filter(|&i| self.items[i].value.is_some()).collect();
         self.convert(&left).map(drop)
     }
 
     /// The JSON pointer of item `i`.
     fn pointer(&self, i: usize) -> String {
-        format!("/paths/{}", pointer_segment(&self.items[i].0))
+        path_pointer(&self.items[i].path)
     }
 }
 
@@ -136,16 +187,26 @@ impl PathItems {
 pub fn to_openapi(mut doc: Value, file: &str) -> Result<Document, Error> {
     let paths = take_entries(&mut doc, &["paths"], |key| key.starts_with('/'));
     let schemas = take_entries(&mut doc, &["components", "schemas"], |_| true);
-    let paths =
-        PathItems { items: paths.into_iter().map(|(key, value)| (key, Some(value))).collect(), file: file.to_owned() };
-    // Entries are independent: converted on every core, the first failure in document order
-    // reported: the rest of the document first, then the path items, then the schemas.
-    let (api, schemas) = rayon::join(
+    // Entries are independent: converted on every core (a small document's path items too),
+    // the first failure in document order reported: the rest of the document first, then the
+    // path items, then the schemas.
+    let items = || -> Result<Vec<Entry>, Error> {
+        if paths.len() > BATCH {
+            return Ok(paths.into_iter().map(|(path, value)| Entry::new(path, value)).collect());
+        }
+        let ahead = paths.into_par_iter().map(|(path, value)| {
+            let typed = convert(&value, path_pointer(&path), file)?;
+            Ok(Entry { ahead: Some(Box::new(typed)), value: None, ..Entry::new(path, value) })
+        });
+        ahead.collect::<Vec<_>>().into_iter().collect()
+    };
+    let (api, (items, schemas)) = rayon::join(
         || convert::<openapiv3::OpenAPI>(&doc, String::new(), file),
-        || entries(schemas, "components/schemas", file),
+        || rayon::join(items, || entries(schemas, "components/schemas", file)),
     );
     drop(doc);
     let mut api = api?;
+    let paths = PathItems { items: items?, file: file.to_owned() };
     if !schemas.is_empty() {
         let table = &mut api.components.get_or_insert_with(Default::default).schemas;
         if let Err(schema) = move_into(table, schemas) {
@@ -153,6 +214,11 @@ pub fn to_openapi(mut doc: Value, file: &str) -> Result<Document, Error> {
         }
     }
     Ok(Document { api, paths })
+}
+
+/// The JSON pointer of the path item at `path`.
+fn path_pointer(path: &str) -> String {
+    format!("/paths/{}", pointer_segment(path))
 }
 
 /// Moves converted `entries` into `table` in order, up to the first failure. The list

@@ -55,8 +55,15 @@ pub fn models_rs(
     // next part: a large API's file is never whole in memory. `collect` keeps their order.
     let types: Vec<&TypeDef> = api.types.values().collect();
     let batches = types.chunks(512).map(|batch| {
+        // In order, so that the first failure is the same in every run.
         let texts: Vec<Result<String, Error>> = batch.par_iter().map(|t| one(t)).collect();
-        texts.into_iter().map(|text| text.map(|text| format!("\n{text}"))).collect::<Result<String, Error>>()
+        let texts = texts.into_iter().collect::<Result<Vec<String>, Error>>()?;
+        let mut part = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+        for text in texts {
+            part.push('\n');
+            part.push_str(&text);
+        }
+        Ok(part)
     });
     // Unused when the features enabled leave out every type that calls it.
     let join = validation.uses_join(api).then(|| {
