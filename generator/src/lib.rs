@@ -57,11 +57,23 @@ fn lower_config(config: &Config) -> Result<ir::Api, Error> {
     let file = config.spec_display.as_str();
     let text = load::read(&config.spec, file)?;
     let value = load::parse(text.as_bytes(), file)?;
-    // Semantic errors carry JSON pointers; the line helps a person find the place.
-    let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| load::add_lines(e, &text))?;
-    release_freed_memory(text.len());
+    let bytes = text.len();
+    // Not kept beside the document's other forms: read again only to report an error.
+    drop(text);
+    let api = lower_value_with(value, &config.tags, &config.secrets, file).map_err(|e| {
+        // Semantic errors carry JSON pointers; the line helps a person find the place.
+        match load::read(&config.spec, file) {
+            Ok(text) => load::add_lines(e, &text),
+            Err(_) => e,
+        }
+    })?;
+    release_freed_memory(bytes);
     Ok(api)
 }
+
+/// The size of a document (its text, in bytes) above which the memory its stages free is handed
+/// back to the operating system as they go ([`release_freed_memory`]).
+pub const LARGE_DOCUMENT: usize = 4 << 20;
 
 /// Hands the memory freed so far (the document, once lowered) back to the operating system,
 /// when the document was large: its parsed forms take about twenty times its text.
@@ -72,7 +84,7 @@ fn lower_config(config: &Config) -> Result<ir::Api, Error> {
 /// it is not worth it: released pages come back as zeroed page faults when the heap grows
 /// again. A no-op where the allocator is not glibc's.
 pub fn release_freed_memory(document_bytes: usize) {
-    if document_bytes > 4 << 20 {
+    if document_bytes > LARGE_DOCUMENT {
         release_now();
     }
 }

@@ -8,7 +8,11 @@
 //! benchmark is the `bench` package (`xtask/bench`): it links the generated client, which
 //! `codegen` must never depend on, or a broken `generated/` could not be regenerated.
 
+mod memory;
 mod semver;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 use generator::diff::release;
@@ -227,6 +231,7 @@ fn codegen(check: bool, changelog: bool, spec: Option<PathBuf>, out: Option<Path
         None => (root.join("spec/openrouter.yaml"), "spec/openrouter.yaml".to_owned()),
     };
     let out = out.unwrap_or_else(|| root.join("generated"));
+    memory::for_document(std::fs::metadata(&spec).map_or(0, |m| m.len()));
     let config = Config { spec, spec_display, tags, secrets: generator::secrets::openrouter_defaults() };
     // Files are compared (and, unless checking, written beside their targets) as they are
     // made; those the release steps below read or rewrite are kept back until then.

@@ -7,20 +7,22 @@
 
 use generator::ir::{Primitive, TypeKind, TypeRef};
 use generator::{emit, load, lower, normalize, select};
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Allocation counting: per thread, so the local server's allocations are not the client's;
 // and per process, for the generator's stages, which run on every core.
 
-/// The system allocator, counting allocations and bytes of the calling thread and in all.
+/// `cargo xtask`'s allocator (mimalloc, see `xtask/src/memory.rs`), counting allocations and
+/// bytes of the calling thread and in all, and the bytes in use.
 pub struct Counting;
 
 /// Per-thread totals every thread can read: a slot per thread (on a cache line of its own, so
@@ -29,11 +31,14 @@ pub struct Counting;
 struct Slot {
     allocs: AtomicU64,
     bytes: AtomicU64,
+    /// Bytes allocated less bytes freed by this thread (negative when it frees what others
+    /// allocated): the sum over the slots is the heap in use.
+    live: AtomicI64,
 }
 
 const SLOTS: usize = 64;
 #[allow(clippy::declare_interior_mutable_const)]
-const EMPTY: Slot = Slot { allocs: AtomicU64::new(0), bytes: AtomicU64::new(0) };
+const EMPTY: Slot = Slot { allocs: AtomicU64::new(0), bytes: AtomicU64::new(0), live: AtomicI64::new(0) };
 static ALL: [Slot; SLOTS] = [EMPTY; SLOTS];
 /// Threads after the first `SLOTS - 1` share the last slot (and add atomically).
 static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
@@ -44,42 +49,49 @@ thread_local! {
     static BYTES: Cell<u64> = const { Cell::new(0) };
 }
 
-fn count(size: usize) {
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-    let _ = BYTES.try_with(|c| c.set(c.get() + size as u64));
+/// Counts an allocation of `size` bytes (none for a free) and `live` bytes more in use.
+fn count(size: Option<usize>, live: i64) {
+    if let Some(size) = size {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        let _ = BYTES.try_with(|c| c.set(c.get() + size as u64));
+    }
     let _ = SLOT.try_with(|slot| {
         if slot.get() == usize::MAX {
             slot.set(NEXT_SLOT.fetch_add(1, Ordering::Relaxed).min(SLOTS - 1));
         }
         let mine = &ALL[slot.get()];
+        let (allocs, bytes) = size.map_or((0, 0), |size| (1, size as u64));
         if slot.get() == SLOTS - 1 {
-            mine.allocs.fetch_add(1, Ordering::Relaxed);
-            mine.bytes.fetch_add(size as u64, Ordering::Relaxed);
+            mine.allocs.fetch_add(allocs, Ordering::Relaxed);
+            mine.bytes.fetch_add(bytes, Ordering::Relaxed);
+            mine.live.fetch_add(live, Ordering::Relaxed);
         } else {
             // The only writer of its slot: a plain load and store, no locked instruction.
-            mine.allocs.store(mine.allocs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-            mine.bytes.store(mine.bytes.load(Ordering::Relaxed) + size as u64, Ordering::Relaxed);
+            mine.allocs.store(mine.allocs.load(Ordering::Relaxed) + allocs, Ordering::Relaxed);
+            mine.bytes.store(mine.bytes.load(Ordering::Relaxed) + bytes, Ordering::Relaxed);
+            mine.live.store(mine.live.load(Ordering::Relaxed) + live, Ordering::Relaxed);
         }
     });
 }
 
-// SAFETY: every call is forwarded unchanged to `System`; counting touches only `Cell<u64>`
-// thread locals, which need no allocation and no destructor.
+// SAFETY: every call is forwarded unchanged to mimalloc; counting touches only `Cell<u64>`
+// thread locals, which need no allocation and no destructor, and this thread's slot.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        System.alloc(layout)
+        count(Some(layout.size()), layout.size() as i64);
+        MiMalloc.alloc(layout)
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        System.alloc_zeroed(layout)
+        count(Some(layout.size()), layout.size() as i64);
+        MiMalloc.alloc_zeroed(layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count(new_size);
-        System.realloc(ptr, layout, new_size)
+        count(Some(new_size), new_size as i64 - layout.size() as i64);
+        MiMalloc.realloc(ptr, layout, new_size)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
+        count(None, -(layout.size() as i64));
+        MiMalloc.dealloc(ptr, layout)
     }
 }
 
@@ -860,12 +872,9 @@ fn synthetic_tags(n: usize) -> Vec<String> {
     (0..n.div_ceil(OPS_PER_TAG)).map(|k| format!("Group{k}")).collect()
 }
 
-/// KiB of heap in use: the main thread's arena and blocks mapped on their own (what the
-/// stages before emit, which run on this thread, hold; emit's worker arenas are not counted).
+/// KiB of heap in use, on every thread.
 fn heap_kib() -> u64 {
-    // SAFETY: `mallinfo2` has no preconditions.
-    let info = unsafe { libc::mallinfo2() };
-    ((info.uordblks + info.hblkhd) / 1024) as u64
+    (ALL.iter().map(|s| s.live.load(Ordering::Relaxed)).sum::<i64>().max(0) / 1024) as u64
 }
 
 /// VmHWM and VmRSS of this process, in KiB.
@@ -884,34 +893,35 @@ fn memory_kib() -> (u64, u64) {
 
 /// Measures one size; prints `key=value` pairs on one line for the parent.
 fn scale_child(n: usize) -> ExitCode {
-    measure_child(synthetic_doc(n), "synthetic.yaml", synthetic_tags(n), &n.to_string())
+    // A file, read in each run as `cargo xtask codegen` reads its spec.
+    let path = std::env::temp_dir().join(format!("bench-synthetic-{}.yaml", std::process::id()));
+    if let Err(e) = std::fs::write(&path, synthetic_doc(n)) {
+        println!("error={}: {e}", path.display());
+        return ExitCode::SUCCESS;
+    }
+    let code = measure_child(&path, "synthetic.yaml", synthetic_tags(n), &n.to_string());
+    let _ = std::fs::remove_file(&path);
+    code
 }
 
 /// Measures every tag of a real document, like one synthetic size (its time and peak RSS
 /// beside a peer's in the same run).
 fn doc_child(path: &Path) -> ExitCode {
     let file = "document.yaml";
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            println!("error={}: {e}", path.display());
-            return ExitCode::SUCCESS;
-        }
-    };
-    let tags = load::parse(text.as_bytes(), file)
-        .ok()
-        .and_then(|v| v.as_object().map(select::document_tags))
-        .unwrap_or_default();
-    measure_child(text, file, tags, "document")
+    let tags = load::load(path, file).ok().and_then(|v| v.as_object().map(select::document_tags)).unwrap_or_default();
+    measure_child(path, file, tags, "document")
 }
 
 /// Runs every stage on `text` (first once, reporting as it goes, then again for medians);
 /// prints `key=value` pairs for the parent, which reads them with [`run_child`].
-fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCode {
+fn measure_child(path: &Path, file: &str, tags: Vec<String>, n: &str) -> ExitCode {
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    // As `cargo xtask codegen` does for a document of this size.
+    crate::memory::for_document(bytes as u64);
     // Reset the peak to the current RSS (Linux ≥ 4.0), so the peak is that of generating.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (_, base) = memory_kib();
-    println!("first bytes={}", text.len());
+    println!("first bytes={bytes}");
     // The first run reports each stage as it ends, so a size that times out still shows
     // how far it got.
     let stages = |samples: &mut [Vec<f64>; 5], report: bool| -> Result<usize, String> {
@@ -924,7 +934,8 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
             }
         };
         let t0 = Instant::now();
-        let value = load::parse(text.as_bytes(), file).map_err(|e| e.to_string())?;
+        // As `generator::generate`: the text is dropped once parsed.
+        let value = load::load(path, file).map_err(|e| e.to_string())?;
         t[0] = ms(t0.elapsed());
         done(0, t[0]);
         let t0 = Instant::now();
@@ -940,7 +951,7 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
         let t0 = Instant::now();
         // As in `generator::generate`: the document is gone, its memory released, before emitting.
         let api = lower::lower(doc, &tags, file).and_then(|api| api).map_err(|e| e.to_string())?;
-        generator::release_freed_memory(text.len());
+        generator::release_freed_memory(bytes);
         t[3] = ms(t0.elapsed());
         done(3, t[3]);
         let types = api.types.len();
@@ -993,7 +1004,7 @@ fn measure_child(text: String, file: &str, tags: Vec<String>, n: &str) -> ExitCo
             return ExitCode::SUCCESS;
         }
     }
-    let mut line = format!("n={n} bytes={} types={types} runs={runs} base_kib={base} peak_kib={peak}", text.len());
+    let mut line = format!("n={n} bytes={bytes} types={types} runs={runs} base_kib={base} peak_kib={peak}");
     for (k, v) in samples.iter().enumerate() {
         let _ = write!(line, " s{k}={}", median(v));
     }

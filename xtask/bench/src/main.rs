@@ -5,6 +5,8 @@
 mod bench;
 mod downloads;
 mod fixture;
+#[path = "../../src/memory.rs"]
+mod memory;
 mod stream;
 
 use clap::Parser;
