@@ -36,12 +36,13 @@ pub fn normalize_all(mut doc: Value, file: &str) -> (Value, Option<Error>) {
 /// Path items are most of a large document's typed form (`PathItem` alone is 8.7 KiB inline,
 /// and each holds its operations, responses and media types inline too): typed all at once
 /// they were the largest thing [`lower`](crate::lower) held (the 10,000-schema bench document:
-/// 244 MiB typed against 147 MiB as `Value`). Lower converts them a batch at a time, as it
-/// reaches them, and drops each once lowered ([`PathItems`]).
+/// 244 MiB typed against 147 MiB as `Value`). So a larger document's stay `Value`s, which
+/// lower converts a batch at a time, as it reaches them, and drops once lowered
+/// ([`PathItems`]); a small document's are converted ahead, beside its schemas.
 pub struct Document {
     /// Everything but the path items (`paths` holds only its extensions).
     pub api: openapiv3::OpenAPI,
-    /// The path items, not converted yet.
+    /// The path items, to be taken by lower.
     pub paths: PathItems,
 }
 
@@ -71,7 +72,7 @@ pub struct PathItems {
 /// One path item of [`PathItems`].
 struct Entry {
     path: String,
-    /// The tags of its operations, in order, each with the methods of its operations.
+    /// The tags of its operations, by name, each with the methods of the operations it tags.
     tags: Vec<(String, Vec<HttpMethod>)>,
     /// As normalized, until converted.
     value: Option<Value>,
@@ -86,7 +87,7 @@ impl Entry {
     }
 }
 
-/// The tags of the operations of a path item, in order, each with the methods of the
+/// The tags of the operations of a path item, by name, each with the methods of the
 /// operations it tags (as `openapiv3` reads them: a `$ref` path item has none).
 fn tagged_methods(item: &Value) -> Vec<(String, Vec<HttpMethod>)> {
     let Some(item) = item.as_object().filter(|item| !item.get("$ref").is_some_and(Value::is_string)) else {
@@ -122,7 +123,7 @@ impl PathItems {
         &self.items[i].path
     }
 
-    /// The tags of the operations of item `i`, in order, each with the methods it tags.
+    /// The tags of the operations of item `i`, by name, each with the methods it tags.
     pub fn tags(&self, i: usize) -> &[(String, Vec<HttpMethod>)] {
         &self.items[i].tags
     }

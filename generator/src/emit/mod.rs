@@ -95,6 +95,7 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<GeneratedFile>, Error> {
 /// already; the error is the first in a fixed order, the same for every run.
 pub fn emit_each(api: &Api, source: &str, sink: &dyn Sink) -> Result<(), Error> {
     let give = |path: String, mut body: String| {
+        // In place: a large API's surface file is tens of megabytes.
         body.insert_str(0, &format!("{}\n", header(&path, source)));
         sink.file(GeneratedFile { path, contents: body });
     };
