@@ -45,7 +45,9 @@ impl Change {
 
 /// A file offered in parts, as [`Writer::offer_parts`] goes.
 struct Streamed {
-    /// The file on disk, if any.
+    /// The file on disk, read as far as the parts so far match it.
+    disk: Option<Disk>,
+    /// The file on disk, whole, once the parts differ from it.
     old: Option<Old>,
     /// How many bytes of the file on disk (line endings made LF) the parts so far equal.
     matched: usize,
@@ -71,6 +73,59 @@ impl Streamed {
             }
         }
     }
+}
+
+/// A file on disk read as its parts come, CRLF line endings made LF as in [`same`]: an
+/// unchanged file is compared without being whole in memory.
+struct Disk {
+    reader: io::BufReader<std::fs::File>,
+    /// A CR read last, which is left out if an LF follows.
+    cr: bool,
+}
+
+impl Disk {
+    /// Reads on while the file's next bytes are `want`; whether they all are.
+    fn next_is(&mut self, mut want: &[u8]) -> io::Result<bool> {
+        use io::BufRead;
+        while let Some(&first) = want.first() {
+            let buf = self.reader.fill_buf()?;
+            if std::mem::take(&mut self.cr) && buf.first() != Some(&b'\n') {
+                // A CR on its own stands for itself.
+                if first != b'\r' {
+                    return Ok(false);
+                }
+                want = &want[1..];
+                continue;
+            }
+            match buf.first() {
+                None => return Ok(false),
+                Some(b'\r') => {
+                    self.reader.consume(1);
+                    self.cr = true;
+                }
+                Some(_) => {
+                    // Up to the next CR, compared as it is.
+                    let run = buf.iter().position(|&b| b == b'\r').unwrap_or(buf.len()).min(want.len());
+                    if buf[..run] != want[..run] {
+                        return Ok(false);
+                    }
+                    self.reader.consume(run);
+                    want = &want[run..];
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the file has nothing after what was compared.
+    fn at_end(&mut self) -> io::Result<bool> {
+        Ok(!self.cr && io::BufRead::fill_buf(&mut self.reader)?.is_empty())
+    }
+}
+
+/// `e`, naming the file it happened to.
+fn located(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// A file on disk, and its text with CRLF line endings made LF when it has any.
@@ -175,7 +230,7 @@ impl Writer {
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
                 Ok(Some(Change::Create { path: file.path.clone() }))
             }
-            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", target.display()))),
+            Err(e) => Err(located(&target, e)),
         };
         let staged = match compared {
             Ok(Some(change)) if self.stage => {
@@ -207,16 +262,13 @@ impl Writer {
         parts: &mut dyn Iterator<Item = Result<String, Error>>,
     ) -> Result<(), Error> {
         let target = self.out_dir.join(&path);
-        let old = match std::fs::read(&target) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
-            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", target.display()))),
-        };
-        let mut out = Streamed { old: None, matched: 0, stale: false, text: None, tmp: None, error: None };
-        match old {
-            Ok(Some(bytes)) => out.old = Some(Old::new(bytes)),
-            Ok(None) => self.go_stale(&target, &mut out),
-            Err(e) => out.error = Some(e),
+        let mut out = Streamed { disk: None, old: None, matched: 0, stale: false, text: None, tmp: None, error: None };
+        match std::fs::File::open(&target) {
+            Ok(file) => out.disk = Some(Disk { reader: io::BufReader::with_capacity(1 << 20, file), cr: false }),
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+                self.go_stale(&target, &mut out)
+            }
+            Err(e) => out.error = Some(located(&target, e)),
         }
         let written = self.stream(&target, &mut out, parts);
         if let Err(e) = written {
@@ -277,19 +329,27 @@ impl Writer {
                 continue;
             }
             if !out.stale {
-                let old = out.old.as_ref().map(Old::text).unwrap_or_default();
-                if old[out.matched..].starts_with(part.as_bytes()) {
-                    out.matched += part.len();
-                    continue;
+                match out.disk.as_mut().map(|d| d.next_is(part.as_bytes())) {
+                    Some(Ok(true)) => {
+                        out.matched += part.len();
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        out.error = Some(located(target, e));
+                        continue;
+                    }
+                    _ => self.go_stale(target, out),
                 }
-                self.go_stale(target, out);
             }
             out.add(&part);
         }
-        let old_len = out.old.as_ref().map_or(0, |o| o.text().len());
-        if !out.stale && out.matched != old_len {
-            // The file on disk goes on after the last part.
-            self.go_stale(target, out);
+        if !out.stale && out.error.is_none() {
+            // The file on disk may go on after the last part.
+            match out.disk.as_mut().map(Disk::at_end) {
+                Some(Ok(false)) => self.go_stale(target, out),
+                Some(Err(e)) => out.error = Some(located(target, e)),
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -297,6 +357,16 @@ impl Writer {
     /// From here on `out` differs from the file on disk: what matched so far is its start.
     fn go_stale(&self, target: &Path, out: &mut Streamed) {
         out.stale = true;
+        if out.disk.take().is_some() {
+            // Whole now: the start of the file is the new text's, and the diff needs it all.
+            match std::fs::read(target) {
+                Ok(bytes) => out.old = Some(Old::new(bytes)),
+                Err(e) => {
+                    out.error = Some(located(target, e));
+                    return;
+                }
+            }
+        }
         let start: &[u8] = out.old.as_ref().map_or(&[], |o| &o.text()[..out.matched]);
         out.text = out.old.is_some().then(|| String::from_utf8_lossy(start).into_owned());
         if self.stage && out.error.is_none() {
@@ -497,10 +567,15 @@ mod tests {
             Some(format!("{whole}struct D;\n")),
             Some(whole.replace('B', "X")),
             Some(String::new()),
+            // A CR that is not part of a CRLF is text, so these differ.
+            Some(whole.replace("B;\n", "B;\r\r\n")),
+            Some(format!("{}\r", whole.replace('\n', "\r\n"))),
         ];
         let n = whole.len();
         for old in &on_disk {
-            for (a, b) in [(0, 0), (1, n - 1), (20, 40), (n - 3, n), (n, n)] {
+            // Two parts cut anywhere (a line ending falls on every side of a cut), and three.
+            let cuts = (0..=n).map(|a| (a, a)).chain([(1, n - 1), (20, 40), (n - 3, n)]);
+            for (a, b) in cuts {
                 let parts = [&whole[..a], &whole[a..b], "", &whole[b..]];
                 let outcome = |in_parts: bool, stage: bool| {
                     let dir = tempfile::tempdir().unwrap();
