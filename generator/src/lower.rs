@@ -124,7 +124,7 @@ pub fn lower(doc: Document, tags: &[String], file: &str) -> Result<Result<Api, E
                 // conversion's worker threads allocated it, in arenas the IR, built on this
                 // thread, cannot reuse, so without this a document with thousands of paths holds
                 // their memory and the IR's at once (10,000 bench operations: lower's peak RSS
-                // 591 → 512 MiB, its time 0.8 → 1.6 s). A smaller document never gets here.
+                // 577 → 500 MiB, its time 0.8 → 1.6 s). A smaller document never gets here.
                 if dropped.is_multiple_of(BATCH) {
                     crate::release_now();
                 }
