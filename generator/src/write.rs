@@ -64,8 +64,8 @@ struct Streamed {
 impl Streamed {
     /// Adds `part` to a stale file.
     fn add(&mut self, part: &str) {
-        if self.old.is_some() {
-            self.text.get_or_insert_with(String::new).push_str(part);
+        if let Some(text) = &mut self.text {
+            text.push_str(part);
         }
         if let Some((_, file)) = &mut self.tmp {
             if let Err(e) = io::Write::write_all(file, part.as_bytes()) {
@@ -75,7 +75,7 @@ impl Streamed {
     }
 }
 
-/// A file on disk read as its parts come, CRLF line endings made LF as in [`same`]: an
+/// A file on disk read as its parts come, CRLF line endings made LF as in [`Old::text`]: an
 /// unchanged file is compared without being whole in memory.
 struct Disk {
     reader: io::BufReader<std::fs::File>,
@@ -128,7 +128,8 @@ fn located(path: &Path, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
-/// A file on disk, and its text with CRLF line endings made LF when it has any.
+/// A file on disk, and its text with CRLF line endings made LF when it has any (without a
+/// copy in the common case: a large API's models file is 100+ MiB).
 struct Old {
     bytes: Vec<u8>,
     lf: Option<Vec<u8>>,
@@ -140,17 +141,22 @@ impl Old {
         Old { bytes, lf }
     }
 
-    /// What the generated text is compared with (see [`same`]).
+    /// What the generated text is compared with: line endings do not make a file stale, so
+    /// that a checkout with `core.autocrlf` passes `--check`.
     fn text(&self) -> &[u8] {
         self.lf.as_deref().unwrap_or(&self.bytes)
     }
-}
 
-/// Line endings do not make a file stale: a checkout with `core.autocrlf` must pass `--check`.
-fn same(on_disk: &[u8], generated: &str) -> bool {
-    // Without a copy in the common case: a large API's models file is 100+ MiB.
-    on_disk == generated.as_bytes()
-        || (on_disk.contains(&b'\r') && String::from_utf8_lossy(on_disk).replace("\r\n", "\n") == generated)
+    /// Whether `generated` is this file.
+    fn is(&self, generated: &str) -> bool {
+        self.bytes == generated.as_bytes() || self.text() == generated.as_bytes()
+    }
+
+    /// The change that replaces this file at `path` by `generated`.
+    fn update(&self, path: &str, generated: &str) -> Change {
+        let diff = unified_diff(path, &String::from_utf8_lossy(&self.bytes), generated);
+        Change::Update { path: path.to_owned(), diff }
+    }
 }
 
 /// The changes that would bring `out_dir` in line with `files`, in path order.
@@ -221,12 +227,9 @@ impl Writer {
             return;
         }
         let target = self.out_dir.join(&file.path);
-        let compared = match std::fs::read(&target) {
-            Ok(bytes) if same(&bytes, &file.contents) => Ok(None),
-            Ok(bytes) => Ok(Some(Change::Update {
-                path: file.path.clone(),
-                diff: unified_diff(&file.path, &String::from_utf8_lossy(&bytes), &file.contents),
-            })),
+        let compared = match std::fs::read(&target).map(Old::new) {
+            Ok(old) if old.is(&file.contents) => Ok(None),
+            Ok(old) => Ok(Some(old.update(&file.path, &file.contents))),
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
                 Ok(Some(Change::Create { path: file.path.clone() }))
             }
@@ -280,14 +283,7 @@ impl Writer {
         let change = match (&out.old, out.stale) {
             (_, false) => None,
             (None, true) => Some(Change::Create { path: path.clone() }),
-            (Some(old), true) => Some(Change::Update {
-                path: path.clone(),
-                diff: unified_diff(
-                    &path,
-                    &String::from_utf8_lossy(&old.bytes),
-                    out.text.as_deref().unwrap_or_default(),
-                ),
-            }),
+            (Some(old), true) => Some(old.update(&path, out.text.as_deref().unwrap_or_default())),
         };
         // Flushed: a write that fails now fails the file like any other.
         let tmp = out.tmp.and_then(|(tmp, file)| match file.into_inner() {

@@ -854,15 +854,13 @@ impl emit::Sink for Counted {
         path: String,
         parts: &mut dyn Iterator<Item = Result<String, generator::Error>>,
     ) -> Result<(), generator::Error> {
-        let bytes = AtomicUsize::new(0);
-        let mut counted = parts.inspect(|p| {
-            bytes.fetch_add(p.as_ref().map_or(0, String::len), Ordering::Relaxed);
-        });
+        let bytes = Cell::new(0);
+        let mut counted = parts.inspect(|p| bytes.set(bytes.get() + p.as_ref().map_or(0, String::len)));
         let offered = match &self.writer {
             Some(w) => w.offer_parts(path.clone(), &mut counted),
             None => counted.try_for_each(|p| p.map(|p| drop(black_box(p)))),
         };
-        self.count(&path, bytes.into_inner());
+        self.count(&path, bytes.get());
         offered
     }
 }
@@ -912,8 +910,8 @@ fn doc_child(path: &Path) -> ExitCode {
     measure_child(path, file, tags, "document")
 }
 
-/// Runs every stage on `text` (first once, reporting as it goes, then again for medians);
-/// prints `key=value` pairs for the parent, which reads them with [`run_child`].
+/// Runs every stage on the document at `path` (first once, reporting as it goes, then again
+/// for medians); prints `key=value` pairs for the parent, which reads them with [`run_child`].
 fn measure_child(path: &Path, file: &str, tags: Vec<String>, n: &str) -> ExitCode {
     let bytes = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
     // As `cargo xtask codegen` does for a document of this size.
